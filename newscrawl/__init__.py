@@ -1,0 +1,1 @@
+"""newscrawl: a Scrapy project that crawls news sites into MongoDB."""

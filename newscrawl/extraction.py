@@ -1,0 +1,248 @@
+"""Article extraction: an HTML response in, a loaded :class:`ArticleItem` out.
+
+Kept apart from navigation (the spider decides what to fetch; this module
+only reads a page). Sources for each field are tried in order of trust:
+structured data the site publishes (JSON-LD, Open Graph/``article:*`` meta),
+then the theme's markup, then text conventions (a byline at the top of the body).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from parsel import Selector
+from scrapy.http import TextResponse
+
+from newscrawl.items import ArticleItem
+from newscrawl.loaders import ArticleLoader
+from newscrawl.text import element_set, paragraphs, split_byline
+from newscrawl.themes import PageLayout
+from newscrawl.urls import SiteUrls
+
+logger = logging.getLogger(__name__)
+
+_ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "OpinionNewsArticle"})
+# Microdata dates of the post itself, not of the list modules around it.
+_MICRODATA_DATE = (
+    "//meta[@itemprop='{prop}'][not(ancestor::*[contains(@class, 'td_module') or contains(@class, 'tdb_module')])]"
+    "/@content"
+)
+
+
+@dataclass
+class Extraction:
+    """What reading one page gave: the item, if it is an article, and what went wrong."""
+
+    item: ArticleItem | None
+    #: why the page is not an article ("not_article", "amp_copy", "no_title", "no_body")
+    skipped: str | None = None
+    #: the page's canonical URL even when it is not an article (AMP copies point to the post)
+    canonical_url: str | None = None
+    #: (kind, detail) of recoverable problems: invalid JSON-LD, unparseable dates
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _jsonld_nodes(selector: Selector, problems: list[tuple[str, str]]) -> Iterator[dict[str, Any]]:
+    for raw in selector.css("script[type='application/ld+json']::text").getall():
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            problems.append(("invalid_jsonld", str(exc)))
+            continue
+        stack = data if isinstance(data, list) else [data]
+        for node in stack:
+            if isinstance(node, dict):
+                yield node
+                yield from (n for n in node.get("@graph", ()) if isinstance(n, dict))
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    kind = node.get("@type", ())
+    return {kind} if isinstance(kind, str) else set(kind)
+
+
+def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+    """Author names out of a JSON-LD author value (object, reference, list or string)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [name for entry in value for name in _names(entry, by_id)]
+    if isinstance(value, dict):
+        name = value.get("name") or by_id.get(value.get("@id", ""), {}).get("name")
+        return [name] if isinstance(name, str) else []
+    return []
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",")]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+@dataclass(frozen=True)
+class StructuredData:
+    """The post's JSON-LD ``Article`` node, flattened to the values the loader needs."""
+
+    headline: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    authors: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    image: str | None = None
+
+    @classmethod
+    def from_page(cls, selector: Selector, problems: list[tuple[str, str]]) -> StructuredData:
+        nodes = list(_jsonld_nodes(selector, problems))
+        article = next((n for n in nodes if _types(n) & _ARTICLE_TYPES), None)
+        if article is None:
+            return cls()
+        by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+        image = article.get("thumbnailUrl") or article.get("image")
+        if isinstance(image, list):
+            image = image[0] if image else None
+        if isinstance(image, dict):
+            image = image.get("url") or by_id.get(image.get("@id", ""), {}).get("url")
+        return cls(
+            headline=article.get("headline"),
+            published=article.get("datePublished"),
+            modified=article.get("dateModified"),
+            authors=tuple(_names(article.get("author"), by_id)),
+            sections=tuple(_as_list(article.get("articleSection"))),
+            keywords=tuple(_as_list(article.get("keywords"))),
+            image=image if isinstance(image, str) else None,
+        )
+
+
+class ArticleExtractor:
+    """Reads articles of one site: its URLs, its page layout and its timezone."""
+
+    def __init__(self, site: str, site_urls: SiteUrls, layout: PageLayout, timezone: ZoneInfo):
+        self.site = site
+        self.site_urls = site_urls
+        self.layout = layout
+        self.timezone = timezone
+
+    def canonical_url(self, response: TextResponse) -> str | None:
+        """The page's own canonical URL: ``rel=canonical``, ``og:url``, else the fetched URL."""
+        for declared in (
+            response.css("link[rel=canonical]::attr(href)").get(),
+            response.css("meta[property='og:url']::attr(content)").get(),
+        ):
+            if declared and (url := self.site_urls.canonical(response.urljoin(declared.strip()))):
+                return url
+        return self.site_urls.canonical(response.url)
+
+    def is_article(self, response: TextResponse) -> bool:
+        return bool(response.css(self.layout.article_page))
+
+    def extract(self, response: TextResponse, now: datetime) -> Extraction:
+        canonical = self.canonical_url(response)
+        if response.css(self.layout.amp_page):
+            return Extraction(None, skipped="amp_copy", canonical_url=canonical)
+        if not self.is_article(response):
+            return Extraction(None, skipped="not_article", canonical_url=canonical)
+        problems: list[tuple[str, str]] = []
+        data = StructuredData.from_page(response, problems)
+        loader = ArticleLoader(
+            response=response,
+            site_urls=self.site_urls,
+            base_url=response.url,
+            timezone=self.timezone,
+            now=now,
+            date_problems=problems,
+        )
+        layout = self.layout
+        loader.add_value("url", canonical)
+        loader.add_value("site", self.site)
+        _add_first_css(loader, "title", layout.title)
+        loader.add_value("title", data.headline)
+        loader.add_css("title", "meta[property='og:title']::attr(content)")
+        _add_first_css(loader, "description", layout.subtitle)
+        loader.add_css("description", "meta[name=description]::attr(content)")
+        loader.add_css("description", "meta[property='og:description']::attr(content)")
+
+        body, byline = self._body(response)
+        loader.add_value("body", body)
+        _add_first_non_empty(
+            loader,
+            "authors",
+            [_texts(response, css) for css in layout.authors]
+            + [byline, list(data.authors), response.css("meta[name=author]::attr(content)").getall()],
+        )
+        self._add_dates(loader, response, data)
+        title = loader.get_output_value("title") or ""
+        loader.add_value("language", f"{title}\n{loader.get_output_value('body') or ''}")
+        _add_first_non_empty(loader, "categories", [_texts(response, c) for c in layout.categories] + [list(data.sections)])
+        _add_first_non_empty(loader, "tags", [_texts(response, c) for c in layout.tags] + [list(data.keywords)])
+        _add_first_css(loader, "image_url", layout.image)
+        loader.add_value("image_url", data.image)
+        _add_first_css(loader, "related_urls", layout.related_links)
+        loader.add_value("source_url", response.url)
+        loader.add_value("crawled_at", now)
+        item = loader.load_item()
+        if not item["title"]:
+            return Extraction(item, skipped="no_title", canonical_url=canonical, problems=problems)
+        if not item["body"]:
+            return Extraction(item, skipped="no_body", canonical_url=canonical, problems=problems)
+        return Extraction(item, canonical_url=canonical, problems=problems)
+
+    def _body(self, response: TextResponse) -> tuple[list[str], list[str]]:
+        """The body's paragraphs, and the authors of a byline split off its first paragraph."""
+        for css in self.layout.body:
+            containers = response.css(css)
+            if not containers:
+                continue
+            found: list[str] = []
+            for container in containers:
+                is_boilerplate = element_set(s.root for s in container.css(self.layout.body_boilerplate))
+                found.extend(paragraphs(container.root, is_boilerplate))
+            if found and (byline := split_byline(found[0])):
+                authors, rest = byline
+                found = [rest, *found[1:]] if rest else found[1:]
+                return found, authors
+            return found, []
+        return [], []
+
+    def _add_dates(self, loader: ArticleLoader, response: TextResponse, data: StructuredData) -> None:
+        """Dates in order of trust; the visible header date only when nothing machine-readable exists."""
+        layout = self.layout
+        loader.add_value("published_at", data.published)
+        loader.add_css("published_at", "meta[property='article:published_time']::attr(content)")
+        _add_first_css(loader, "published_at", layout.header_published)
+        loader.add_xpath("published_at", _MICRODATA_DATE.format(prop="datePublished"))
+        if not loader.get_collected_values("published_at"):
+            _add_first_css(loader, "published_at", layout.header_visible_date)
+        loader.add_value("modified_at", data.modified)
+        loader.add_css("modified_at", "meta[property='article:modified_time']::attr(content)")
+        _add_first_css(loader, "modified_at", layout.header_modified)
+        loader.add_xpath("modified_at", _MICRODATA_DATE.format(prop="dateModified"))
+
+
+def _add_first_css(loader: ArticleLoader, field_name: str, selectors: tuple[str, ...]) -> None:
+    """Add the values of the first selector in *selectors* that matches anything."""
+    for css in selectors:
+        values = _texts(loader.selector, css)
+        if any(v.strip() for v in values):
+            loader.add_value(field_name, values)
+            return
+
+
+def _texts(selector: Selector, css: str) -> list[str]:
+    """Values of *css*: attribute/text pseudo-elements as selected, elements as their full text."""
+    matches = selector.css(css)
+    return matches.getall() if "::" in css else [m.xpath("string()").get() for m in matches]
+
+
+def _add_first_non_empty(loader: ArticleLoader, field_name: str, candidates: list[list[str]]) -> None:
+    """Add the first candidate list that has a non-blank value (list fields have no TakeFirst)."""
+    for values in candidates:
+        if any(v and v.strip() for v in values):
+            loader.add_value(field_name, values)
+            return

@@ -1,0 +1,169 @@
+"""Serve an offline copy of a site on 127.0.0.1, behaving like its WordPress host.
+
+Used by the tests and by the README's offline demo::
+
+    python -m newscrawl.fixture_server --port 8000          # serves fixtures/iproini/site
+
+What it does beyond a static file server:
+
+* rewrites the production origins in what it serves (``https://www.iproini.com``,
+  ``http://i-proini.gr``, JSON-escaped ``https:\\/\\/iproini.gr`` …) to its own origin;
+* answers ``/?p=N`` shortlinks with a 301 to the post (ids read from each page's
+  ``<link rel='shortlink'>``) and slash-less paths with a 301 to the slashed one;
+* serves the theme's ``404.html`` with status 404 for everything else;
+* overlays several roots (the first that has a path wins), for "second day" copies;
+* records every request path, so tests can count what a crawl fetched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import threading
+from collections.abc import Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ROOT = PROJECT_ROOT / "fixtures" / "iproini" / "site"
+
+PRODUCTION_ORIGIN = re.compile(rb"https?:(?://|\\/\\/)(?:www\.)?(?:iproini|i-proini)\.(?:com|gr)")
+LINK_TAG = re.compile(rb"<link\b[^>]*>", re.I)
+SHORTLINK_ID = re.compile(rb"""\?p=(\d+)['"]""")
+CONTENT_TYPES = {
+    ".html": "text/html; charset=UTF-8",
+    ".xml": "application/xml; charset=UTF-8",
+    ".txt": "text/plain; charset=UTF-8",
+    ".json": "application/json; charset=UTF-8",
+}
+INDEX_FILES = ("index.html", "index.xml")
+
+
+class FixtureSite:
+    """The files of an offline site copy, looked up by URL path."""
+
+    def __init__(self, roots: Sequence[Path]):
+        self.roots = [Path(r).resolve() for r in roots]
+        self.shortlinks = self._read_shortlinks()
+
+    def _read_shortlinks(self) -> dict[str, str]:
+        links: dict[str, str] = {}
+        for root in reversed(self.roots):  # earlier roots win
+            for page in root.rglob("index.html"):
+                if page.parent.name == "amp":
+                    continue
+                for tag in LINK_TAG.findall(page.read_bytes()):
+                    if b"shortlink" in tag and (match := SHORTLINK_ID.search(tag)):
+                        links[match.group(1).decode()] = "/" + page.parent.relative_to(root).as_posix() + "/"
+        return links
+
+    def find(self, path: str) -> tuple[Path | None, bool]:
+        """The file serving *path*, and whether it is a directory index reached without a slash."""
+        relative = unquote(path).lstrip("/")
+        for root in self.roots:
+            candidate = (root / relative).resolve()
+            if not candidate.is_relative_to(root):
+                return None, False
+            if candidate.is_file():
+                return candidate, False
+            for index in INDEX_FILES:
+                if (candidate / index).is_file():
+                    return candidate / index, not path.endswith("/")
+        return None, False
+
+    def not_found_page(self) -> Path | None:
+        return next((r / "404.html" for r in self.roots if (r / "404.html").is_file()), None)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self.server.requests.append(self.path)
+        parts = urlsplit(self.path)
+        site = self.server.site
+        post_id = parse_qs(parts.query).get("p", [""])[0]
+        if parts.path == "/" and post_id:
+            target = site.shortlinks.get(post_id)
+            return self._redirect(target) if target else self._not_found()
+        file, needs_slash = site.find(parts.path)
+        if file is None:
+            return self._not_found()
+        if needs_slash:
+            return self._redirect(parts.path + "/" + (f"?{parts.query}" if parts.query else ""))
+        self._send(200, file)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(301)
+        self.send_header("Location", self.server.origin + location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _not_found(self) -> None:
+        page = self.server.site.not_found_page()
+        if page is None:
+            self.send_error(404)
+        else:
+            self._send(404, page)
+
+    def _send(self, status: int, file: Path) -> None:
+        body = PRODUCTION_ORIGIN.sub(self.server.origin.encode(), file.read_bytes())
+        if file.name == "index.xml" and b"<rss" in body[:500]:
+            content_type = "application/rss+xml; charset=UTF-8"
+        else:
+            content_type = CONTENT_TYPES.get(file.suffix, "application/octet-stream")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+        """Silent: tests read :attr:`FixtureServer.requests` instead."""
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    site: FixtureSite
+    origin: str
+    requests: list[str]
+
+
+class FixtureServer:
+    """A running fixture server; use as a context manager. ``url`` is its origin."""
+
+    def __init__(self, *roots: Path, host: str = "127.0.0.1", port: int = 0):
+        self._server = _Server((host, port), _Handler)
+        self.site = self._server.site = FixtureSite(roots or (DEFAULT_ROOT,))
+        self._server.requests = []
+        self.url = self._server.origin = f"http://{host}:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def requests(self) -> list[str]:
+        """Paths requested so far, in order."""
+        return self._server.requests
+
+    def __enter__(self) -> FixtureServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--root", type=Path, action="append", help="site copy to serve (repeat to overlay)")
+    args = parser.parse_args(argv)
+    server = FixtureServer(*(args.root or [DEFAULT_ROOT]), port=args.port)
+    print(f"Serving {', '.join(map(str, server.site.roots))} at {server.url}/ (Ctrl-C to stop)", flush=True)
+    with server:
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

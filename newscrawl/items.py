@@ -1,0 +1,44 @@
+"""The article item: the public schema every site spider emits."""
+
+from __future__ import annotations
+
+import scrapy
+
+#: Item fields in the order feeds write them. Documented in README.md ("Item fields").
+ARTICLE_FIELDS = (
+    "url",
+    "site",
+    "title",
+    "description",
+    "body",
+    "authors",
+    "published_at",
+    "modified_at",
+    "language",
+    "categories",
+    "tags",
+    "image_url",
+    "related_urls",
+    "source_url",
+    "crawled_at",
+)
+
+
+class ArticleItem(scrapy.Item):
+    """One news article. Datetimes are timezone-aware (UTC); list fields are never None."""
+
+    url = scrapy.Field()  # canonical production URL
+    site = scrapy.Field()  # spider/site name, e.g. "iproini"
+    title = scrapy.Field()
+    description = scrapy.Field()  # standfirst or meta description, or None
+    body = scrapy.Field()  # plain text, paragraphs separated by a blank line
+    authors = scrapy.Field()  # list of names, possibly empty
+    published_at = scrapy.Field()  # aware datetime or None
+    modified_at = scrapy.Field()  # aware datetime or None
+    language = scrapy.Field()  # "el" or "en", from the article's own text
+    categories = scrapy.Field()
+    tags = scrapy.Field()
+    image_url = scrapy.Field()
+    related_urls = scrapy.Field()  # canonical URLs of the "Related Articles" block
+    source_url = scrapy.Field()  # the URL actually fetched
+    crawled_at = scrapy.Field()  # aware datetime

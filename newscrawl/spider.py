@@ -1,0 +1,251 @@
+"""Navigation shared by every news site spider.
+
+A site module subclasses :class:`NewsSiteSpider` and declares only what is
+specific to the site: its name, production origin, domains, timezone, page
+layout and entry points. This class discovers articles from listing pages
+(home, section archives and their pagination), sitemaps and feeds, follows
+"Related Articles" links, fetches every article once under its canonical URL
+and hands pages to :class:`~newscrawl.extraction.ArticleExtractor`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+import scrapy
+from scrapy.http import Request, Response, TextResponse
+from scrapy.utils.sitemap import Sitemap
+from twisted.python.failure import Failure
+
+from newscrawl.extraction import ArticleExtractor
+from newscrawl.items import ArticleItem
+from newscrawl.themes import PageLayout
+from newscrawl.urls import SiteUrls
+
+logger = logging.getLogger(__name__)
+
+_POST_ID_CLASS = re.compile(r"\bpostid-(\d+)\b")
+
+
+class NewsSiteSpider(scrapy.Spider):
+    """Crawls one news site. Arguments: ``base_url`` (crawl a copy served there) and ``start_urls``."""
+
+    #: production origin; items carry URLs on it
+    canonical_origin: ClassVar[str]
+    #: every registered domain the site answers on (``www.`` variants are implied)
+    domains: ClassVar[tuple[str, ...]]
+    #: IANA timezone visible dates are written in
+    site_timezone: ClassVar[str]
+    layout: ClassVar[PageLayout]
+    #: where a crawl starts, as paths on the crawled origin
+    entry_paths: ClassVar[tuple[str, ...]] = ("/", "/sitemap_index.xml", "/feed/")
+    #: sitemaps of a sitemap index worth reading (posts, not pages or categories)
+    sitemap_follow: ClassVar[re.Pattern[str]] = re.compile(r"post-sitemap\d*\.xml$")
+    #: first path segments that are never posts
+    non_post_sections: ClassVar[frozenset[str]] = frozenset(
+        "amp author category comments feed page search tag wp-admin wp-content wp-includes wp-json".split()
+    )
+    #: path of a section archive's first page
+    section_path: ClassVar[re.Pattern[str]] = re.compile(r"^/category/[^/]+/(?:[^/]+/)*$")
+
+    def __init__(self, *args: Any, base_url: str | None = None, start_urls: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.site_urls = SiteUrls(self.canonical_origin, self.domains, base_url)
+        self.allowed_domains = self.site_urls.allowed_domains
+        if start_urls:
+            self.start_urls = [self._crawl_url(url.strip()) for url in start_urls.split(",") if url.strip()]
+        else:
+            self.start_urls = [self.site_urls.base_url + path for path in self.entry_paths]
+        self.extractor = ArticleExtractor(self.name, self.site_urls, self.layout, ZoneInfo(self.site_timezone))
+        self._emitted: set[str] = set()
+        #: WordPress post id -> canonical URL, to resolve ``?p=N`` shortlinks without a request
+        self._post_urls: dict[str, str] = {}
+
+    def _crawl_url(self, url: str) -> str:
+        canonical = self.site_urls.canonical(url)
+        return self.site_urls.to_crawl(canonical) if canonical else url
+
+    def _stat(self, key: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(f"newscrawl/{key}", count)
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.start_urls:
+            yield Request(url, callback=self.parse, errback=self.on_error)
+
+    # --- navigation ----------------------------------------------------------
+
+    def is_post_url(self, canonical: str) -> bool:
+        """Whether a canonical URL can be a post: ``/slug/`` or a ``/?p=N`` shortlink."""
+        parts = urlsplit(canonical)
+        if parts.query:
+            return parts.path == "/" and list(parse_qs(parts.query)) == ["p"]
+        segments = parts.path.strip("/").split("/")
+        return len(segments) == 1 and bool(segments[0]) and segments[0] not in self.non_post_sections
+
+    def article_request(self, href: str, base: str, **meta: Any) -> Request | None:
+        """A request for a link that may be a post, under its canonical URL; None otherwise."""
+        canonical = self.site_urls.canonical(_urljoin(base, href))
+        if canonical is None or not self.is_post_url(canonical):
+            return None
+        return Request(self.site_urls.to_crawl(canonical), callback=self.parse, errback=self.on_error, meta=meta)
+
+    def listing_request(self, href: str, base: str) -> Request | None:
+        canonical = self.site_urls.canonical(_urljoin(base, href))
+        if canonical is None or urlsplit(canonical).query:
+            return None
+        return Request(self.site_urls.to_crawl(canonical), callback=self.parse, errback=self.on_error)
+
+    async def parse(self, response: Response) -> AsyncIterator[Request | ArticleItem]:
+        """Dispatch on what the response is: sitemap, feed, article or listing page."""
+        if not isinstance(response, TextResponse):
+            self._stat("skipped/not_text")
+            logger.warning("Skipped %s: not a text page (%s)", response.url, response.headers.get("Content-Type"))
+            return
+        root = response.xpath("local-name(/*)").get()
+        if root in ("sitemapindex", "urlset"):
+            for request in self.parse_sitemap(response):
+                yield request
+        elif root in ("rss", "feed", "RDF"):
+            for request in self.parse_feed(response):
+                yield request
+        else:
+            async for result in self.parse_page(response):
+                yield result
+
+    def parse_sitemap(self, response: TextResponse) -> Iterator[Request]:
+        self._stat("pages/sitemap")
+        sitemap = Sitemap(response.body)
+        for entry in sitemap:
+            loc = entry.get("loc", "")
+            if sitemap.type == "sitemapindex":
+                if self.sitemap_follow.search(urlsplit(loc).path):
+                    yield Request(self._crawl_url(loc), callback=self.parse, errback=self.on_error)
+            elif request := self.article_request(loc, response.url, lastmod=entry.get("lastmod")):
+                yield request
+
+    def parse_feed(self, response: TextResponse) -> Iterator[Request]:
+        self._stat("pages/feed")
+        links = response.xpath("//item/link/text() | //*[local-name()='entry']/*[local-name()='link']/@href").getall()
+        for link in links:
+            if request := self.article_request(link.strip(), response.url):
+                yield request
+
+    async def parse_page(self, response: TextResponse) -> AsyncIterator[Request | ArticleItem]:
+        extraction = self.extractor.extract(response, datetime.now(timezone.utc))
+        for kind, detail in extraction.problems:
+            self._stat(f"problems/{kind}")
+            logger.warning("Problem on %s: %s (%s)", response.url, kind.replace("_", " "), detail)
+        if extraction.skipped == "amp_copy":
+            self._stat("skipped/amp_copy")
+            if extraction.canonical_url and (request := self.article_request(extraction.canonical_url, response.url)):
+                yield request
+            return
+        if extraction.skipped == "not_article":
+            self._stat("pages/listing")
+            for request in self.follow_listing(response):
+                yield request
+            return
+        item = extraction.item
+        if extraction.skipped:
+            self._stat(f"dropped/{extraction.skipped}")
+            logger.warning("Dropped article page %s: %s", response.url, extraction.skipped.replace("_", " "))
+            return
+        self._remember_post_id(response, item["url"])
+        await self._resolve_shortlinks(item)
+        for url in item["related_urls"]:
+            if request := self.article_request(url, response.url):
+                yield request
+        if item["url"] in self._emitted:
+            self._stat("skipped/duplicate_article")
+            logger.debug("Already emitted %s (fetched as %s)", item["url"], response.url)
+            return
+        self._emitted.add(item["url"])
+        self._count_missing_dates(item)
+        yield item
+
+    def follow_listing(self, response: TextResponse) -> Iterator[Request]:
+        """Article links of a listing page, its further pages and the section archives it links."""
+        layout = self.layout
+        for href in response.css(layout.listing_article_links).getall():
+            if request := self.article_request(href, response.url):
+                yield request
+        for href in response.css(layout.pagination_links).getall():
+            if request := self.listing_request(href, response.url):
+                yield request
+        for href in response.css(layout.section_links).getall():
+            canonical = self.site_urls.canonical(_urljoin(response.url, href))
+            if canonical and self.section_path.match(urlsplit(canonical).path) and "/page/" not in canonical:
+                if request := self.listing_request(canonical, response.url):
+                    yield request
+
+    # --- shortlinks ----------------------------------------------------------
+
+    def _remember_post_id(self, response: TextResponse, url: str) -> None:
+        match = _POST_ID_CLASS.search(response.css("body::attr(class)").get() or "")
+        shortlink = response.css("link[rel=shortlink]::attr(href)").get()
+        post_id = match.group(1) if match else _shortlink_id(shortlink or "")
+        if post_id:
+            self._post_urls[post_id] = url
+
+    async def _resolve_shortlinks(self, item: ArticleItem) -> None:
+        """Replace ``/?p=N`` related links by the post's canonical URL (from memory, else one HEAD-less GET)."""
+        resolved = []
+        for url in item["related_urls"]:
+            post_id = _shortlink_id(url)
+            if post_id and post_id not in self._post_urls:
+                target = await self._fetch_redirect(url)
+                if target:
+                    self._post_urls[post_id] = target
+            resolved.append(self._post_urls.get(post_id, url) if post_id else url)
+        item["related_urls"] = list(dict.fromkeys(resolved))
+
+    async def _fetch_redirect(self, shortlink: str) -> str | None:
+        request = Request(
+            self.site_urls.to_crawl(shortlink),
+            meta={"dont_redirect": True, "handle_httpstatus_all": True},
+            dont_filter=True,
+        )
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as exc:  # noqa: BLE001 - any download error leaves the shortlink as it is
+            self._stat("shortlinks/unresolved")
+            logger.warning("Could not resolve shortlink %s: %s", shortlink, exc)
+            return None
+        self._stat("shortlinks/resolved")
+        location = response.headers.get("Location", b"").decode("latin-1")
+        if location:
+            return self.site_urls.canonical(_urljoin(response.url, location))
+        if isinstance(response, TextResponse):  # served in place: the page names itself
+            return self.extractor.canonical_url(response)
+        return None
+
+    # --- accounting ----------------------------------------------------------
+
+    def _count_missing_dates(self, item: ArticleItem) -> None:
+        if item["published_at"] is None:
+            self._stat("date/missing_published_at")
+            logger.warning("No publication date for %s", item["url"])
+
+    def on_error(self, failure: Failure) -> None:
+        """Count and log a failed request in one line; the crawl goes on."""
+        request = failure.request  # type: ignore[attr-defined]
+        response = getattr(failure.value, "response", None)
+        reason = f"http_{response.status}" if response is not None else type(failure.value).__name__
+        self._stat(f"request_failed/{reason}")
+        logger.warning("Request failed: %s (%s)", request.url, reason)
+
+
+def _shortlink_id(url: str) -> str | None:
+    parts = urlsplit(url)
+    ids = parse_qs(parts.query).get("p") if parts.path in ("", "/") else None
+    return ids[0] if ids and ids[0].isdigit() else None
+
+
+def _urljoin(base: str, href: str) -> str:
+    return urljoin(base, href.strip())

@@ -1,0 +1,92 @@
+"""Canonical URLs for a site served under several domains.
+
+One WordPress site answers on several hosts, over http or https, with or
+without ``www.``; links add tracking parameters, drop the trailing slash, point
+at AMP copies or spell Greek slugs in three ways (lowercase hex, uppercase hex,
+raw letters). :class:`SiteUrls` maps every such variant to the one production
+URL the site itself calls canonical, and maps that back to the origin actually
+being crawled (the live site, a staging mirror or the fixture server).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+
+# Query parameters that do not change the page: click tracking, and the AMP switch.
+VARIANT_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_[ce]id|igshid|_ga|ref|amp)$", re.I)
+
+# Characters WordPress leaves unescaped in a post slug path.
+_PATH_SAFE = "/-._~!$&'()*+,;=:@"
+
+
+def normalize_path(path: str) -> str:
+    """Percent-encode *path* the way WordPress does: UTF-8, lowercase hex.
+
+    ``/%CE%B5/``, ``/%ce%b5/`` and ``/ε/`` all become ``/%ce%b5/``.
+    """
+    encoded = quote(unquote(path), safe=_PATH_SAFE)
+    return re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encoded)
+
+
+class SiteUrls:
+    """Canonicalises links of one site and maps them to the crawled origin.
+
+    :param canonical_origin: the production origin, e.g. ``https://www.iproini.com``
+    :param domains: registered domains the site answers on (``www.`` is implied)
+    :param base_url: origin actually crawled; defaults to the production origin
+    """
+
+    def __init__(self, canonical_origin: str, domains: Iterable[str], base_url: str | None = None):
+        self.canonical_origin = canonical_origin.rstrip("/")
+        self.base_url = (base_url or canonical_origin).rstrip("/")
+        base = urlsplit(self.base_url)
+        if not base.scheme or not base.netloc:
+            raise ValueError(f"base_url must be an origin such as http://127.0.0.1:8000, got {base_url!r}")
+        self._base_netloc = base.netloc.lower()
+        self._domains = frozenset(d.lower() for d in domains)
+
+    @property
+    def allowed_domains(self) -> list[str]:
+        """Hosts for Scrapy's OffsiteMiddleware (the production domains and the crawled host)."""
+        return sorted(self._domains | {urlsplit(self.base_url).hostname or ""})
+
+    def is_site_url(self, url: str) -> bool:
+        """Whether *url* belongs to this site (any of its domains, or the crawled origin)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        if parts.netloc.lower() == self._base_netloc:
+            return True
+        host = (parts.hostname or "").lower()
+        return host.removeprefix("www.") in self._domains
+
+    def canonical(self, url: str) -> str | None:
+        """The production URL of *url*, or None if it is not on this site.
+
+        Drops the fragment and tracking parameters, strips an AMP suffix, adds
+        the trailing slash WordPress redirects to and normalises the
+        percent-encoding. Other query parameters (``?p=N`` shortlinks, search)
+        are kept: they name a different resource until the site redirects.
+        """
+        url = url.strip()
+        if not self.is_site_url(url):
+            return None
+        parts = urlsplit(url)
+        path = normalize_path(parts.path or "/")
+        if path.endswith("/amp/"):
+            path = path[: -len("amp/")]
+        elif path.endswith("/amp"):
+            path = path[: -len("amp")]
+        last_segment = path.rsplit("/", 1)[-1]
+        if last_segment and "." not in last_segment:
+            path += "/"
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not VARIANT_PARAMS.match(k)]
+        query_string = urlencode(query)
+        return self.canonical_origin + path + (f"?{query_string}" if query_string else "")
+
+    def to_crawl(self, url: str) -> str:
+        """The URL to request for a canonical (or any on-site) *url*: same path on the crawled origin."""
+        parts = urlsplit(url)
+        return self.base_url + parts.path + (f"?{parts.query}" if parts.query else "")

@@ -1,0 +1,1 @@
+"""Site spiders: one small module per site, holding only what is specific to it."""

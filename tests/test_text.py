@@ -1,0 +1,64 @@
+import pytest
+from parsel import Selector
+
+from newscrawl.text import clean_text, detect_language, element_set, paragraphs, split_byline
+
+
+def test_clean_text_collapses_whitespace_and_drops_invisible_characters():
+    assert clean_text("  Hello\u00a0\n\t world\u200b \ufeff") == "Hello world"
+    assert clean_text("Κυ\u0301προς") == "Κύπρος"  # NFC
+    assert clean_text(" \n ") is None
+    assert clean_text(None) is None
+
+
+def test_paragraphs_skip_boilerplate_scripts_and_figures():
+    html = """<div class="c">
+      <p>First <b>para</b>graph.</p>
+      <div class="td-a-rec"><a class="td_spot_img_all"><img alt="spot_img"></a> Ad text</div>
+      <script>var x = "no";</script><style>.a{}</style>
+      <figure><img src="a.jpg"><figcaption>Caption</figcaption></figure>
+      <h2>A heading</h2>
+      <ul><li>One</li><li>Two<br>lines</li></ul>
+      Loose text
+      <blockquote><p>Quoted</p></blockquote>
+      <p>   </p>
+    </div>"""
+    container = Selector(text=html).css("div.c")[0]
+    excluded = element_set(s.root for s in container.css(".td-a-rec"))
+    assert paragraphs(container.root, excluded) == [
+        "First paragraph.", "A heading", "One", "Two lines", "Loose text", "Quoted",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "authors", "rest"),
+    [
+        ("By NPR,", ["NPR"], ""),
+        ("By NPR, Israel Prime Minister Benjamin Netanyahu is due to meet", ["NPR"], "Israel Prime Minister Benjamin Netanyahu is due to meet"),
+        ("By Defence Industry Europe, President Recep Tayyip Erdogan has", ["Defence Industry Europe"], "President Recep Tayyip Erdogan has"),
+        ("By: Shai Feldman, National Interest,", ["Shai Feldman"], ""),
+        ("By: Shai Feldman, National Interest, For the first time", ["Shai Feldman"], "For the first time"),
+        ("by Khaled Abu Toameh, Gatestone Institute, There are also", ["Khaled Abu Toameh"], "There are also"),
+        ("By: Dr. Shuki Friedman, The Jewish People Policy Institute, A real", ["Dr. Shuki Friedman"], "A real"),
+        ("Του Κωστή Μπακογιάννη", ["Κωστή Μπακογιάννη"], ""),
+        ("Του Κωστή Μπακογιάννη Η ‘Διακήρυξη των 91’’ όπως", ["Κωστή Μπακογιάννη"], "Η ‘Διακήρυξη των 91’’ όπως"),
+        ("Της Μαρίας Παπαδάκη Στην Αθήνα χθες", ["Μαρίας Παπαδάκη"], "Στην Αθήνα χθες"),
+        ("Των Γιώργου Αλεξίου και Νίκου Σταύρου", ["Γιώργου Αλεξίου", "Νίκου Σταύρου"], ""),
+    ],
+)
+def test_bylines(paragraph, authors, rest):
+    assert split_byline(paragraph) == (authors, rest)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["By the end of the week, prices rose", "Του πρωθυπουργού η δήλωση", "Turkey will not turn back", "Βy"],
+)
+def test_sentences_are_not_bylines(paragraph):
+    assert split_byline(paragraph) is None
+
+
+def test_language_from_the_alphabet():
+    assert detect_language("Turkey says it will not turn back from Russian S-400s") == "en"
+    assert detect_language("Η κυβέρνηση ανακοίνωσε νέα μέτρα για την ΕΕ") == "el"
+    assert detect_language("1234 !!") is None

@@ -1,0 +1,76 @@
+import pytest
+
+from newscrawl.urls import SiteUrls, normalize_path
+from spiders.iproini import IproiniSpider
+
+CANONICAL = "https://www.iproini.com/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s/"
+GREEK = "https://www.iproini.com/%ce%b5%cf%80%ce%b9%cf%83%cf%84%cf%81%ce%bf%cf%86%ce%ae/"
+
+
+@pytest.fixture
+def urls() -> SiteUrls:
+    return SiteUrls(IproiniSpider.canonical_origin, IproiniSpider.domains)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        CANONICAL,
+        "http://www.iproini.com/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s/",
+        "https://iproini.gr/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s/",
+        "http://i-proini.com/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s",
+        "https://www.i-proini.gr/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s/?utm_source=facebook&utm_medium=social",
+        "https://www.iproini.com/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s/?fbclid=IwAR0abc",
+        "https://www.iproini.com/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s/?gclid=xyz#comments",
+        "https://www.iproini.com/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s/amp/",
+        "https://WWW.IPROINI.COM/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s/amp",
+        "  https://www.iproini.com/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s/?amp=1 ",
+    ],
+)
+def test_every_variant_of_a_post_url_has_one_canonical_form(urls, variant):
+    assert urls.canonical(variant) == CANONICAL
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        GREEK,
+        "https://www.iproini.com/%CE%B5%CF%80%CE%B9%CF%83%CF%84%CF%81%CE%BF%CF%86%CE%AE/",
+        "https://www.iproini.com/επιστροφή/",
+        "http://iproini.gr/επιστροφή",
+    ],
+)
+def test_greek_slugs_are_percent_encoded_with_lowercase_hex(urls, variant):
+    assert urls.canonical(variant) == GREEK
+
+
+def test_shortlink_keeps_its_post_id(urls):
+    assert urls.canonical("http://iproini.gr/?p=12345&utm_campaign=x") == "https://www.iproini.com/?p=12345"
+
+
+@pytest.mark.parametrize("url", ["https://www.google.com/x/", "mailto:desk@iproini.com", "javascript:void(0)", "https://notiproini.com/a/"])
+def test_off_site_links_have_no_canonical_url(urls, url):
+    assert urls.canonical(url) is None
+
+
+def test_files_get_no_trailing_slash(urls):
+    assert urls.canonical("http://iproini.gr/wp-content/uploads/2025/07/a.jpg") == "https://www.iproini.com/wp-content/uploads/2025/07/a.jpg"
+
+
+def test_base_url_maps_a_mirror_to_production_and_back():
+    urls = SiteUrls(IproiniSpider.canonical_origin, IproiniSpider.domains, "http://127.0.0.1:8123/")
+    assert urls.canonical("http://127.0.0.1:8123/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s") == CANONICAL
+    assert urls.to_crawl(CANONICAL) == "http://127.0.0.1:8123/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s/"
+    assert urls.to_crawl("https://www.iproini.com/?p=7") == "http://127.0.0.1:8123/?p=7"
+    assert urls.canonical("http://127.0.0.1:9999/a/") is None
+    assert "127.0.0.1" in urls.allowed_domains and "i-proini.gr" in urls.allowed_domains
+
+
+def test_base_url_must_be_an_origin():
+    with pytest.raises(ValueError, match="base_url"):
+        SiteUrls(IproiniSpider.canonical_origin, IproiniSpider.domains, "127.0.0.1:8000")
+
+
+def test_normalize_path_is_idempotent():
+    path = "/%ce%b5-a%20b/"
+    assert normalize_path(normalize_path(path)) == normalize_path(path) == "/%ce%b5-a%20b/"
