@@ -16,12 +16,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from parsel import Selector
+from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
 from newscrawl.items import ArticleItem
 from newscrawl.loaders import ArticleLoader
-from newscrawl.text import element_set, paragraphs, split_byline
+from newscrawl.text import clean_text, element_set, paragraphs, split_byline
 from newscrawl.themes import PageLayout
 from newscrawl.urls import SiteUrls
 
@@ -203,10 +203,9 @@ class ArticleExtractor:
             for container in containers:
                 is_boilerplate = element_set(s.root for s in container.css(self.layout.body_boilerplate))
                 found.extend(paragraphs(container.root, is_boilerplate))
-            if found and (byline := split_byline(found[0])):
+            if found and (byline := _split_lead_byline(containers, found[0])):
                 authors, rest = byline
-                found = [rest, *found[1:]] if rest else found[1:]
-                return found, authors
+                return ([rest, *found[1:]] if rest else found[1:]), authors
             return found, []
         return [], []
 
@@ -223,6 +222,17 @@ class ArticleExtractor:
         loader.add_css("modified_at", "meta[property='article:modified_time']::attr(content)")
         _add_first_css(loader, "modified_at", layout.header_modified)
         loader.add_xpath("modified_at", _MICRODATA_DATE.format(prop="dateModified"))
+
+
+def _split_lead_byline(containers: SelectorList, first_paragraph: str) -> tuple[list[str], str] | None:
+    """A byline at the start of the body; an emphasised lead (``<p><strong>Του …</strong> text``) marks its end."""
+    lead = containers.xpath("(.//p)[1][not(normalize-space(text()[1]))]/*[1][self::strong or self::b or self::em or self::i]")
+    emphasised = clean_text(lead[0].xpath("string()").get()) if lead else None
+    if emphasised and first_paragraph.startswith(emphasised):
+        byline = split_byline(emphasised)
+        if byline and not byline[1]:
+            return byline[0], first_paragraph[len(emphasised) :].lstrip(" ,:")
+    return split_byline(first_paragraph)
 
 
 def _add_first_css(loader: ArticleLoader, field_name: str, selectors: tuple[str, ...]) -> None:

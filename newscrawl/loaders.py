@@ -44,10 +44,10 @@ def parse_date(value: str, loader_context: dict[str, Any]) -> datetime | None:
     try:
         parsed = parse_visible_date(value, loader_context["timezone"], loader_context["now"])
     except InvalidDate:
-        loader_context["date_problems"].append(("invalid", value))
+        loader_context["date_problems"].append(("invalid_date", value))
         return None
     if parsed is None:
-        loader_context["date_problems"].append(("unparsed", value))
+        loader_context["date_problems"].append(("unparsed_date", value))
     return parsed
 
 

@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 
 from newscrawl.extraction import ArticleExtractor
 from newscrawl.items import ArticleItem
+from newscrawl.rendering import RenderRule, browser_request
 from newscrawl.themes import PageLayout
 from newscrawl.urls import SiteUrls
 
@@ -53,6 +54,8 @@ class NewsSiteSpider(scrapy.Spider):
     )
     #: path of a section archive's first page
     section_path: ClassVar[re.Pattern[str]] = re.compile(r"^/category/[^/]+/(?:[^/]+/)*$")
+    #: page types that only work in a browser (e.g. an archive paginated by "Load more"): always rendered
+    render_paths: ClassVar[tuple[RenderRule, ...]] = ()
 
     def __init__(self, *args: Any, base_url: str | None = None, start_urls: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -76,7 +79,7 @@ class NewsSiteSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
-            yield Request(url, callback=self.parse, errback=self.on_error)
+            yield self.page_request(url)
 
     # --- navigation ----------------------------------------------------------
 
@@ -93,13 +96,35 @@ class NewsSiteSpider(scrapy.Spider):
         canonical = self.site_urls.canonical(_urljoin(base, href))
         if canonical is None or not self.is_post_url(canonical):
             return None
-        return Request(self.site_urls.to_crawl(canonical), callback=self.parse, errback=self.on_error, meta=meta)
+        return self.page_request(self.site_urls.to_crawl(canonical), **meta)
+
+    def page_request(self, url: str, **meta: Any) -> Request:
+        """A request for a page of the site, through the browser when a ``render_paths`` rule matches it."""
+        for rule in self.render_paths:
+            if rule.matches(url):
+                return browser_request(
+                    url,
+                    callback=self.parse,
+                    errback=self.on_error,
+                    wait_for=rule.wait_for,
+                    load_more=rule.load_more,
+                    max_clicks=rule.max_clicks,
+                    reason="declared",
+                    dont_filter=False,
+                    **meta,
+                )
+        return Request(url, callback=self.parse, errback=self.on_error, meta=meta)
+
+    def render_request(self, url: str) -> Request:
+        """A second request for *url*, through the headless browser, waiting for a paragraph of the body."""
+        body_paragraph = ", ".join(f"{css} p" for css in self.layout.body)
+        return browser_request(url, callback=self.parse, errback=self.on_error, wait_for=body_paragraph)
 
     def listing_request(self, href: str, base: str) -> Request | None:
         canonical = self.site_urls.canonical(_urljoin(base, href))
         if canonical is None or urlsplit(canonical).query:
             return None
-        return Request(self.site_urls.to_crawl(canonical), callback=self.parse, errback=self.on_error)
+        return self.page_request(self.site_urls.to_crawl(canonical))
 
     async def parse(self, response: Response) -> AsyncIterator[Request | ArticleItem]:
         """Dispatch on what the response is: sitemap, feed, article or listing page."""
@@ -152,6 +177,11 @@ class NewsSiteSpider(scrapy.Spider):
                 yield request
             return
         item = extraction.item
+        if extraction.skipped == "no_body" and not response.meta.get("playwright"):
+            # The server sent a shell whose text a script fills in: render it once in the browser
+            # (the handler counts it under newscrawl/rendered/no_body, or rendered/failed/...).
+            yield self.render_request(response.url)
+            return
         if extraction.skipped:
             self._stat(f"dropped/{extraction.skipped}")
             logger.warning("Dropped article page %s: %s", response.url, extraction.skipped.replace("_", " "))

@@ -133,6 +133,10 @@ def _greek_byline(article: str, rest: str) -> tuple[list[str], str] | None:
         index += 1
         if bare != word:  # punctuation after a word ends the byline
             break
+    if len(current) == max_words and index < len(words) and not bare.endswith((",", ".", ":", ";")):
+        # Running into the sentence: a third capitalised word more likely starts it.
+        current.pop()
+        index -= 1
     if current:
         names.append(" ".join(current))
     if not names or any(len(n.split()) < 2 for n in names):

@@ -86,7 +86,6 @@ NEWSPAPER = PageLayout(
     ),
     related_links=(
         ".tdb_single_related .tdb_module_related .entry-title a::attr(href)",
-        ".td_block_related_posts .td-related-row:first-child .td_module_related_posts .entry-title a::attr(href)",
         ".td_block_related_posts .td_module_related_posts .entry-title a::attr(href)",
     ),
     listing_article_links=".td-module-title a::attr(href), .entry-title a::attr(href), .tdb_module_loop h3 a::attr(href)",
