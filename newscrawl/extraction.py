@@ -140,7 +140,7 @@ class ArticleExtractor:
         return self.site_urls.canonical(response.url)
 
     def is_article(self, response: TextResponse) -> bool:
-        return bool(response.css(self.layout.article_page))
+        return bool(response.css(self.layout.article_page)) and not response.css(self.layout.not_article_page)
 
     def extract(self, response: TextResponse, now: datetime) -> Extraction:
         canonical = self.canonical_url(response)

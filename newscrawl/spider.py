@@ -249,10 +249,11 @@ class NewsSiteSpider(scrapy.Spider):
             return None
         self._stat("shortlinks/resolved")
         location = response.headers.get("Location", b"").decode("latin-1")
-        if location:
+        if 300 <= response.status < 400 and location:
             return self.site_urls.canonical(_urljoin(response.url, location))
-        if isinstance(response, TextResponse):  # served in place: the page names itself
-            return self.extractor.canonical_url(response)
+        if response.status == 200 and isinstance(response, TextResponse):  # served in place
+            named = self.extractor.canonical_url(response)
+            return named if named and not _shortlink_id(named) else None
         return None
 
     # --- accounting ----------------------------------------------------------

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PageLayout:
-    #: page is a post (not a WordPress page, archive, home or 404)
+    #: page is a post (not a WordPress page, archive, home or 404)...
     article_page: str
+    #: ...unless one of these says otherwise (the theme's 404 page served with status 200)
+    not_article_page: str
     #: page is an AMP copy, which carries rel=canonical back to the post
     amp_page: str
     title: tuple[str, ...]
@@ -43,13 +45,14 @@ class PageLayout:
 
 # tagDiv "Newspaper" (v12): the Cloud Library (tdb) single template and the classic one.
 NEWSPAPER = PageLayout(
-    article_page="body.single-post, body[class*=postid-]",
+    article_page="body.single-post, body[class*=postid-], article.type-post, #tdb-autoload-article",
+    not_article_page="body.error404, body.archive, body.search, body.page",
     amp_page="html[amp], html[⚡]",
     title=("h1.tdb-title-text", "header.td-post-title h1.entry-title", "article h1.entry-title"),
     subtitle=(".tdb_single_subtitle p", ".td-post-sub-title"),
     body=("div.tdb_single_content .tdb-block-inner", "div.td-post-content"),
     body_boilerplate=(
-        ".td-a-rec, .td-a-ad, .td_spot_img_all, .td-post-featured-image, .tdb_single_featured_image, "
+        ".td-a-rec, .td-a-ad, .td-g-rec, .td_spot_img_all, ins.adsbygoogle, .wp-caption-text, .td-post-featured-image, .tdb_single_featured_image, "
         ".td-post-sharing, .tdb-share, .td_block_share, [class*=td-social], .tdb_single_post_share, "
         ".sharedaddy, .addtoany_share_save_container, blockquote.twitter-tweet, blockquote.instagram-media, "
         ".tdb_single_related, .td_block_related_posts, .td-post-source-tags, .tdb_single_tags, "

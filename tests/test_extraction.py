@@ -10,6 +10,7 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from newscrawl.fixture_server import DEFAULT_ROOT
+from newscrawl.urls import normalize_path
 from spiders.iproini import IproiniSpider
 
 EXPECTED = json.loads((DEFAULT_ROOT.parent / "expected.json").read_text(encoding="utf-8"))
@@ -56,3 +57,14 @@ def test_non_article_pages_give_no_item(spider, path):
     extraction = spider.extractor.extract(page(relative, "https://www.iproini.com" + path), NOW)
     assert extraction.item is None
     assert extraction.skipped in {"not_article", "amp_copy"}
+
+
+@pytest.mark.parametrize("path", ["404.html", *(str(p.relative_to(DEFAULT_ROOT)) for p in DEFAULT_ROOT.glob("*/amp/index.html"))])
+def test_theme_404_and_amp_copies_are_not_articles(spider, path):
+    extraction = spider.extractor.extract(page(path, "https://www.iproini.com/" + path.removesuffix("index.html")), NOW)
+    assert extraction.item is None
+    if path.endswith("amp/index.html"):  # an AMP copy names the post it copies
+        assert extraction.skipped == "amp_copy"
+        assert extraction.canonical_url == "https://www.iproini.com" + normalize_path("/" + path.removesuffix("amp/index.html"))
+    else:
+        assert extraction.skipped == "not_article"
