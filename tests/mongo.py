@@ -1,1 +1,243 @@
-"""Placeholder until the Mongo fixtures land."""
+"""Pytest plugin for the storage tests: a real MongoDB wire-protocol server and in-process crawls.
+
+The server is an embedded secantus started once per session on a free port
+with a temporary storage path; with ``TEST_MONGO_URI`` set the same tests run
+against that server instead (a real mongod). Each test gets its own database.
+
+Crawls run in this process without a Twisted reactor (``TWISTED_REACTOR_ENABLED
+= False``, pure asyncio), so a test can run several, one after another, in
+well under a second each. The storage code only uses asyncio, which is also
+what it runs on under the project's asyncio reactor; the subprocess tests
+cover that mode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+import scrapy
+from pymongo import MongoClient, monitoring
+from pymongo.database import Database
+from scrapy.core.engine import ExecutionEngine
+from scrapy.crawler import AsyncCrawlerRunner, Crawler
+from scrapy.settings import Settings
+from scrapy.utils.reactor import is_reactor_installed
+
+from newscrawl.items import ArticleItem
+from newscrawl.storage.embedded import EmbeddedServer
+
+Script = Callable[[scrapy.Spider], AsyncIterator[Any]]
+
+CRAWL_TIME = datetime(2025, 7, 16, 12, 0, tzinfo=UTC)
+
+
+def article(n: int, **fields: Any) -> ArticleItem:
+    """A synthetic article, distinct per ``n``; ``fields`` override any field."""
+    values: dict[str, Any] = {
+        "url": f"https://www.iproini.com/article-{n}/",
+        "site": "iproini",
+        "title": f"Ομογένεια: εκδήλωση {n}",
+        "description": f"Standfirst {n}",
+        "body": f"Πρώτη παράγραφος του άρθρου {n}.\n\nSecond paragraph of article {n}.",
+        "authors": ["Κωστής Μπακογιάννης"],
+        "published_at": datetime(2025, 7, 16, 13, 5, 41, 123456, tzinfo=UTC) - timedelta(hours=n),
+        "modified_at": None,
+        "language": "el",
+        "categories": ["Ομογένεια"],
+        "tags": ["Νέα Υόρκη", f"tag{n % 3}"],
+        "image_url": f"https://www.iproini.com/wp-content/uploads/{n}.jpg",
+        "related_urls": [f"https://www.iproini.com/article-{n + 1}/"],
+        "source_url": f"https://iproini.gr/article-{n}/?utm_source=x",
+        "crawled_at": CRAWL_TIME,
+    }
+    values.update(fields)
+    return ArticleItem(**values)
+
+
+def emit(items: Iterable[Any]) -> Script:
+    """A spider script that yields ``items``."""
+
+    async def script(spider: scrapy.Spider) -> AsyncIterator[Any]:
+        for item in items:
+            yield item
+
+    return script
+
+
+class ScriptSpider(scrapy.Spider):
+    """Yields whatever its ``script`` yields, from ``start()``; makes no request."""
+
+    name = "synthetic"
+
+    def __init__(self, script: Script, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.script = script
+
+    async def start(self) -> AsyncIterator[Any]:
+        async for item in self.script(self):
+            yield item
+
+
+def crawl_settings(overrides: dict[str, Any]) -> Settings:
+    """The project settings (pipelines, extensions, log formatter) for an in-process crawl."""
+    settings = Settings()
+    settings.setmodule("newscrawl.settings", priority="project")
+    settings.setdict(
+        {
+            "TWISTED_REACTOR_ENABLED": False,
+            "TELNETCONSOLE_ENABLED": False,
+            "REMOTE_CONTROL_ENABLED": False,
+            # these spiders make no request, and the project's browser handler needs a reactor
+            "DOWNLOAD_HANDLERS": {"http": None, "https": None},
+            "LOG_LEVEL": "INFO",
+            **overrides,
+        },
+        priority="cmdline",
+    )
+    return settings
+
+
+def run_crawl_in_process(settings: dict[str, Any], *scripts: Script) -> list[Crawler]:
+    """Run one crawl per script, concurrently in one event loop; return their crawlers."""
+    assert not is_reactor_installed(), "a Twisted reactor was installed by an earlier test"
+
+    async def main() -> list[Crawler]:
+        runner = AsyncCrawlerRunner(crawl_settings(settings))
+        crawlers = [runner.create_crawler(ScriptSpider) for _ in scripts]
+        await asyncio.gather(
+            *(runner.crawl(crawler, script=script) for crawler, script in zip(crawlers, scripts, strict=True))
+        )
+        return crawlers
+
+    # Items yielded by start() do not wake the engine when their processing ends, so it notices
+    # that the spider is done on its next heartbeat (every 5 s). Beat faster in tests.
+    with patch.object(ExecutionEngine, "_SLOT_HEARTBEAT_INTERVAL", 0.05):
+        return asyncio.run(main())
+
+
+def crawl(settings: dict[str, Any], script: Script) -> dict[str, Any]:
+    """Run one in-process crawl; return its stats."""
+    (crawler,) = run_crawl_in_process(settings, script)
+    return crawler.stats.get_stats()
+
+
+class SyntheticSpider(scrapy.Spider):
+    """For ``scrapy crawl`` subprocesses (``-s SPIDER_MODULES=tests.mongo``): yields ``count`` articles."""
+
+    name = "synthetic-articles"
+
+    def __init__(self, count: str = "10", **kwargs: Any):
+        super().__init__(**kwargs)
+        self.count = int(count)
+
+    async def start(self) -> AsyncIterator[ArticleItem]:
+        for n in range(self.count):
+            yield article(n)
+
+
+class CommandLog(monitoring.CommandListener):
+    """Names of the commands pymongo clients send while recording (pymongo listeners are global)."""
+
+    def __init__(self) -> None:
+        self.recording = False
+        self.names: list[str] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if self.recording:
+            self.names.append(event.command_name)
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+_COMMAND_LOG = CommandLog()
+monitoring.register(_COMMAND_LOG)
+
+
+@pytest.fixture(scope="session")
+def mongo_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URI of the test server: TEST_MONGO_URI, else a session-wide embedded secantus."""
+    if uri := os.environ.get("TEST_MONGO_URI"):
+        yield uri
+        return
+    server = EmbeddedServer(tmp_path_factory.mktemp("secantus"))
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def mongo_client(mongo_uri: str) -> Iterator[MongoClient]:
+    client: MongoClient = MongoClient(mongo_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def mongo_db(mongo_client: MongoClient) -> Iterator[Database]:
+    """A fresh database for one test, dropped afterwards."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    yield mongo_client[name]
+    mongo_client.drop_database(name)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def storage_settings(mongo_uri: str, mongo_db: Database, data_dir: Path) -> dict[str, Any]:
+    """Crawl settings storing into this test's database, with quick timeouts and retries."""
+    return {
+        "MONGO_URI": mongo_uri,
+        "MONGO_DATABASE": mongo_db.name,
+        "NEWSCRAWL_DATA_DIR": str(data_dir),
+        "MONGO_TIMEOUT": 1.0,
+        "MONGO_RETRY_ATTEMPTS": 2,
+        "MONGO_RETRY_BACKOFF": 0.05,
+    }
+
+
+@pytest.fixture
+def mongo_commands() -> Iterator[list[str]]:
+    """Names of the commands sent by MongoDB clients created during the test."""
+    _COMMAND_LOG.names = []
+    _COMMAND_LOG.recording = True
+    yield _COMMAND_LOG.names
+    _COMMAND_LOG.recording = False
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
+    """A secantus server of this test's own, to stop, restart or inject failures into.
+
+    Always secantus, even with TEST_MONGO_URI: ``stop()`` then ``start()`` keeps the port and the data.
+    """
+    server = EmbeddedServer(tmp_path / "own-server", test_commands=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Poll ``condition`` from a spider script without blocking the event loop."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.02)
+
+
+def in_thread(function: Callable[[], Any]) -> Awaitable[Any]:
+    """Run blocking test code (stopping a server, say) from a spider script."""
+    return asyncio.to_thread(function)

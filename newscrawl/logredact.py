@@ -1,0 +1,73 @@
+"""Keep credentials in connection strings out of every log line.
+
+``-s MONGO_URI=mongodb://user:secret@host/`` would otherwise be printed by
+Scrapy's "Overridden settings" line, and a driver error or traceback can echo a
+URI too. Redaction happens when a log record is created, so it covers every
+logger and every handler (Scrapy replaces its root handler during startup, which
+would drop a handler-level filter).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+# scheme://userinfo@ where userinfo may itself contain "@" (the last one before the host wins)
+_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^\s/'\"<>]*)@")
+_MARK = "_newscrawl_redacts_credentials"
+
+
+def _mask(match: re.Match[str]) -> str:
+    user, has_password, _password = match["userinfo"].partition(":")
+    return f"{match['scheme']}{user}:***@" if has_password else match[0]
+
+
+def redact(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@`` replaced by ``***``."""
+    return _USERINFO.sub(_mask, text) if "://" in text else text
+
+
+def _redact_record(record: logging.LogRecord) -> None:
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed record is the handler's to report, unchanged
+        return
+    redacted = redact(message)
+    if redacted != message:
+        record.msg, record.args = redacted, None
+    if record.exc_info and not record.exc_text:
+        # Formatters reuse a record's exc_text, so setting it here redacts tracebacks too.
+        text = logging.Formatter().formatException(record.exc_info)
+        if redact(text) != text:
+            record.exc_text = redact(text)
+
+
+def install_log_redaction() -> None:
+    """Redact credentials in every log record created from now on (idempotent)."""
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, _MARK, False):
+        return
+
+    def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        _redact_record(record)
+        return record
+
+    setattr(redacting_factory, _MARK, True)
+    logging.setLogRecordFactory(redacting_factory)
+
+
+class LogRedaction:
+    """Extension that installs :func:`install_log_redaction`.
+
+    Extensions are built before Scrapy logs the overridden settings, which is
+    the first line that can carry a ``-s MONGO_URI`` value.
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LogRedaction:
+        install_log_redaction()
+        return cls()

@@ -1,0 +1,114 @@
+"""Storage commands.
+
+``python -m newscrawl.storage serve [--port 27017]``
+    Serve the embedded store on a port, for pymongo, mongosh or Compass, until Ctrl-C.
+``python -m newscrawl.storage replay [--uri URI] [FILE ...]``
+    Replay dead-letter files (default: every file waiting in NEWSCRAWL_DATA_DIR/deadletter/)
+    into MONGO_URI, or into the embedded store when it is unset.
+
+Settings come from the project settings and the environment, as for a crawl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
+
+from newscrawl.logredact import install_log_redaction
+from newscrawl.storage.config import MongoConfig
+from newscrawl.storage.connection import MongoConnection
+from newscrawl.storage.deadletter import dead_letter_files
+from newscrawl.storage.embedded import EmbeddedServer
+from newscrawl.storage.errors import StorageUnavailable
+from newscrawl.storage.replay import replay_file
+from newscrawl.storage.retry import RetryPolicy, describe
+
+
+def _config(args: argparse.Namespace) -> MongoConfig:
+    settings: Settings = get_project_settings()
+    if args.data_dir:
+        settings.set("NEWSCRAWL_DATA_DIR", args.data_dir, priority="cmdline")
+    if getattr(args, "uri", None):
+        settings.set("MONGO_URI", args.uri, priority="cmdline")
+    return MongoConfig.from_settings(settings)
+
+
+def serve(args: argparse.Namespace) -> int:
+    config = _config(args)
+    server = EmbeddedServer(config.embedded_path, args.host, args.port)
+    uri = server.start()
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    print(
+        f"Serving the embedded store {config.embedded_path} on {uri} until Ctrl-C. "
+        f"Query it with: mongosh {uri}{config.database}",
+        flush=True,
+    )
+    stop.wait()
+    server.stop()
+    return 0
+
+
+def replay(args: argparse.Namespace) -> int:
+    config = _config(args)
+    files = [Path(name) for name in args.files] or dead_letter_files(config.deadletter_dir)
+    if not files:
+        print(f"No dead-letter files in {config.deadletter_dir}")
+        return 0
+    retry = RetryPolicy(config.retry_attempts, config.retry_backoff)
+    done = True
+    with MongoConnection(config) as connection:
+        print(f"Replaying {len(files)} dead-letter file(s) into {connection.where}")
+        for path in files:
+            try:
+                result = replay_file(connection, path, retry, config.batch_size)
+            except Exception as exc:  # any failure: one line, and the file stays for next time
+                print(f"{path}: replay stopped, file kept ({describe(exc)})", file=sys.stderr)
+                return 1
+            counts = ", ".join(f"{count} {kind}" for kind, count in sorted(result.counts.items())) or "nothing"
+            if result.done:
+                print(f"{path}: {result.records} records replayed ({counts}); moved to replayed/")
+            else:
+                done = False
+                reasons = ", ".join(sorted({reason for _, reason in result.rejected}))
+                print(
+                    f"{path}: {len(result.rejected)} of {result.records} records refused again ({reasons}); "
+                    f"file kept ({counts})",
+                    file=sys.stderr,
+                )
+    return 0 if done else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m newscrawl.storage", description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", help="NEWSCRAWL_DATA_DIR (default: setting, env, or .data/ in the project)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_parser = commands.add_parser("serve", help="serve the embedded store on a port")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=27017)
+    serve_parser.set_defaults(run=serve)
+    replay_parser = commands.add_parser("replay", help="replay dead-letter files idempotently")
+    replay_parser.add_argument("--uri", help="MongoDB connection string (default: MONGO_URI, else the embedded store)")
+    replay_parser.add_argument("files", nargs="*", help="dead-letter files (default: all waiting ones)")
+    replay_parser.set_defaults(run=replay)
+    args = parser.parse_args(argv)
+    install_log_redaction()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.run(args)
+    except StorageUnavailable as exc:
+        print(f"MongoDB storage unavailable: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

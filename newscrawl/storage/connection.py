@@ -1,0 +1,122 @@
+"""Open the configured MongoDB, or the embedded one, ready for writing."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from weakref import WeakKeyDictionary
+
+from pymongo import MongoClient
+from pymongo.collection import Collection
+from pymongo.errors import ConfigurationError, ConnectionFailure, OperationFailure, PyMongoError
+from scrapy.crawler import Crawler
+
+from newscrawl.logredact import redact
+from newscrawl.storage import bootstrap
+from newscrawl.storage.config import MongoConfig, uri_hosts
+from newscrawl.storage.embedded import EmbeddedServer
+from newscrawl.storage.errors import StorageUnavailable
+from newscrawl.storage.retry import describe
+
+AUTHENTICATION_FAILED = 18
+UNAUTHORIZED = 13
+
+_CRAWL_CONNECTIONS: WeakKeyDictionary[Crawler, MongoConnection] = WeakKeyDictionary()
+
+
+class MongoConnection:
+    """A client on ``MONGO_URI``, or on an embedded server started over the data directory."""
+
+    def __init__(self, config: MongoConfig):
+        self.config = config
+        self.embedded: EmbeddedServer | None = None
+        self.client: MongoClient | None = None
+        #: whether the server accepted the $jsonSchema validator
+        self.validated = False
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> MongoConnection:
+        """The crawl's one connection: the storage pipeline opens and closes it, other components
+        (e.g. a spider reading what is stored) use it while it is open."""
+        if crawler not in _CRAWL_CONNECTIONS:
+            _CRAWL_CONNECTIONS[crawler] = cls(MongoConfig.from_settings(crawler.settings))
+        return _CRAWL_CONNECTIONS[crawler]
+
+    @property
+    def is_open(self) -> bool:
+        return self.client is not None
+
+    @property
+    def where(self) -> str:
+        """The store for a log line: the URI without password, or the embedded data path."""
+        target = f"database {self.config.database}, collection {self.config.collection}"
+        if self.config.uri is None:
+            return f"embedded store {self.config.embedded_path} ({target})"
+        return f"{redact(self.config.uri)} ({target})"
+
+    def open(self) -> None:
+        """Connect, check the server answers, prepare the collections. Blocking.
+
+        Raises :class:`StorageUnavailable` with a one-line explanation.
+        """
+        uri = self.config.uri
+        if uri is None:
+            self.embedded = EmbeddedServer(self.config.embedded_path)
+            uri = self.embedded.start()
+        timeout_ms = int(self.config.timeout * 1000)
+        try:
+            self.client = MongoClient(
+                uri,
+                appname="newscrawl",
+                tz_aware=True,
+                tzinfo=UTC,
+                serverSelectionTimeoutMS=timeout_ms,
+                connectTimeoutMS=timeout_ms,
+                socketTimeoutMS=timeout_ms,
+            )
+            self.client.admin.command("ping")
+            self.validated = bootstrap.prepare(
+                self.client[self.config.database], self.config.collection, self.config.versions_collection
+            )
+        except PyMongoError as exc:
+            self.close()
+            raise StorageUnavailable(redact(self._explain(exc, uri))) from None
+
+    def _explain(self, exc: PyMongoError, uri: str) -> str:
+        hosts = uri_hosts(uri)
+        if isinstance(exc, ConfigurationError):
+            return f"invalid MONGO_URI {uri}: {describe(exc)}"
+        if isinstance(exc, ConnectionFailure):
+            return f"cannot reach MongoDB at {hosts} within {self.config.timeout:g}s ({describe(exc)})"
+        if isinstance(exc, OperationFailure) and exc.code == AUTHENTICATION_FAILED:
+            return f"MongoDB at {hosts} rejected the credentials in MONGO_URI (AuthenticationFailed)"
+        if isinstance(exc, OperationFailure) and exc.code == UNAUTHORIZED:
+            return (
+                f"the MongoDB user lacks a privilege on {hosts}: it needs readWrite and dbAdmin on "
+                f"{self.config.database} ({describe(exc)})"
+            )
+        return f"MongoDB at {hosts} failed: {describe(exc)}"
+
+    @property
+    def articles(self) -> Collection:
+        assert self.client is not None, "open() first"
+        return self.client[self.config.database][self.config.collection]
+
+    @property
+    def versions(self) -> Collection:
+        assert self.client is not None, "open() first"
+        return self.client[self.config.database][self.config.versions_collection]
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+        if self.embedded is not None:
+            self.embedded.stop()
+            self.embedded = None
+
+    def __enter__(self) -> MongoConnection:
+        self.open()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

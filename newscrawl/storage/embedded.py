@@ -1,0 +1,65 @@
+"""The embedded MongoDB-compatible server (secantus) over the project's data directory."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from pathlib import Path
+
+from secantus import SecantusDBServer
+from wiredtiger import WiredTigerError
+
+from newscrawl.storage.errors import StorageUnavailable
+
+
+class EmbeddedServer:
+    """A secantus server on loopback storing into ``path``; its data survives restarts.
+
+    After a first start on port 0, later starts reuse the port it got. ``test_commands``
+    enables ``configureFailPoint`` and the like, as for a mongod started for tests.
+    """
+
+    def __init__(self, path: Path, host: str = "127.0.0.1", port: int = 0, *, test_commands: bool = False):
+        self.path = path
+        self.host = host
+        self.port = port
+        self.test_commands = test_commands
+        self._server: SecantusDBServer | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"mongodb://{self.host}:{self.port}/"
+
+    def start(self) -> str:
+        """Start serving; return the connection string."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            self._server = SecantusDBServer(
+                self.host, self.port, storage_path=str(self.path), enable_test_commands=self.test_commands
+            )
+        except WiredTigerError as exc:
+            hint = (
+                ": another process (a crawl, or `python -m newscrawl.storage serve`) has it open; "
+                "set MONGO_URI to that server instead"
+                if "busy" in str(exc)
+                else ""
+            )
+            raise StorageUnavailable(f"cannot open the embedded store {self.path} ({exc}){hint}") from None
+        try:
+            self._server.start()
+        except OSError as exc:
+            self._server.stop()
+            self._server = None
+            raise StorageUnavailable(f"cannot listen on {self.host}:{self.port} ({exc.strerror})") from None
+        self.port = self._server.address[1]
+        return self.uri
+
+    def stop(self) -> None:
+        """Stop serving and close the store cleanly (WiredTiger checkpoints on close)."""
+        if self._server is not None:
+            # secantus 0.7 closes its listening socket without shutting it down, which on Linux
+            # leaves its accept() thread blocked until stop() gives up joining it after 2 s.
+            with contextlib.suppress(OSError, AttributeError):
+                self._server._socket.shutdown(socket.SHUT_RDWR)
+            self._server.stop()
+            self._server = None

@@ -1,0 +1,109 @@
+"""The stored article document: its JSON Schema, field groups and indexes.
+
+This module is the single definition of the document contract that downstream
+teams query (docs/storage.md renders it). The schema uses MongoDB's
+``$jsonSchema`` dialect (``bsonType``) because the server enforces it as the
+collection validator; anything else that validates articles should derive its
+rules from :data:`ARTICLE_SCHEMA` rather than restate them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from newscrawl.items import ARTICLE_FIELDS
+
+_STRING_LIST = {"bsonType": "array", "items": {"bsonType": "string"}}
+
+#: ``$jsonSchema`` of a document in the articles collection, one property per field.
+ARTICLE_SCHEMA: dict[str, Any] = {
+    "bsonType": "object",
+    "title": "newscrawl article",
+    "required": [*ARTICLE_FIELDS, "first_seen_at", "last_seen_at", "seen_urls", "content_hash"],
+    "additionalProperties": False,
+    "properties": {
+        "_id": {"bsonType": "objectId", "description": "MongoDB document id; carries no meaning."},
+        "url": {
+            "bsonType": "string",
+            "pattern": "^https?://",
+            "description": "Canonical article URL; unique key of the collection.",
+        },
+        "site": {"bsonType": "string", "description": 'Site (spider) name, e.g. "iproini".'},
+        "title": {"bsonType": "string", "minLength": 1, "description": "Headline."},
+        "description": {"bsonType": ["string", "null"], "description": "Standfirst or meta description."},
+        "body": {
+            "bsonType": "string",
+            "minLength": 1,
+            "description": "Plain text; paragraphs separated by a blank line.",
+        },
+        "authors": {**_STRING_LIST, "description": "Author names, possibly empty."},
+        "published_at": {"bsonType": ["date", "null"], "description": "Publication time, UTC."},
+        "modified_at": {"bsonType": ["date", "null"], "description": "Last modification time, UTC."},
+        "language": {
+            "bsonType": ["string", "null"],
+            "description": 'Language of the article text: "el" or "en".',
+        },
+        "categories": {**_STRING_LIST, "description": "Section names."},
+        "tags": {**_STRING_LIST, "description": "Tag names."},
+        "image_url": {"bsonType": ["string", "null"], "description": "Featured image URL."},
+        "related_urls": {**_STRING_LIST, "description": 'Canonical URLs of the "Related Articles" block.'},
+        "source_url": {"bsonType": "string", "description": "URL fetched for the stored version."},
+        "crawled_at": {"bsonType": "date", "description": "When the stored version was fetched, UTC."},
+        "first_seen_at": {
+            "bsonType": "date",
+            "description": "Earliest crawl of the article, UTC; later crawls never change it.",
+        },
+        "last_seen_at": {"bsonType": "date", "description": "Latest crawl that fetched the article, UTC."},
+        "seen_urls": {
+            **_STRING_LIST,
+            "description": "Every URL the article was fetched or found under (source URLs, duplicates); a set.",
+        },
+        "content_hash": {
+            "bsonType": "string",
+            "pattern": "^[0-9a-f]{64}$",
+            "description": "SHA-256 over the content fields; changes exactly when the content does.",
+        },
+    },
+}
+
+#: Fields whose change makes a new version of an article (hashed into ``content_hash``).
+CONTENT_FIELDS: tuple[str, ...] = (
+    "title",
+    "description",
+    "body",
+    "authors",
+    "published_at",
+    "modified_at",
+    "language",
+    "categories",
+    "tags",
+    "image_url",
+    "related_urls",
+)
+#: Item fields stored as BSON dates.
+DATE_FIELDS: tuple[str, ...] = ("published_at", "modified_at", "crawled_at")
+#: Item fields stored as arrays of strings.
+LIST_FIELDS: tuple[str, ...] = ("authors", "categories", "tags", "related_urls")
+
+#: Indexes of the articles collection, by name (names are part of the contract).
+ARTICLE_INDEXES: tuple[IndexModel, ...] = (
+    IndexModel([("url", ASCENDING)], name="url_unique", unique=True),
+    IndexModel([("published_at", DESCENDING)], name="published_at_desc"),
+    IndexModel([("site", ASCENDING), ("published_at", DESCENDING)], name="site_published_at"),
+    IndexModel([("language", ASCENDING), ("published_at", DESCENDING)], name="language_published_at"),
+    IndexModel([("categories", ASCENDING)], name="categories"),
+    IndexModel([("tags", ASCENDING)], name="tags"),
+)
+
+#: Indexes of the versions collection. One version per (url, old hash, new hash) transition, so
+#: writing a version again after a retried batch is a no-op.
+VERSION_INDEXES: tuple[IndexModel, ...] = (
+    IndexModel([("url", ASCENDING), ("replaced_at", DESCENDING)], name="url_replaced_at"),
+    IndexModel(
+        [("url", ASCENDING), ("content_hash", ASCENDING), ("replaced_by", ASCENDING)],
+        name="transition_unique",
+        unique=True,
+    ),
+)

@@ -1,0 +1,139 @@
+"""Item to document: normalised fields, content hash, merging writes, and the schema's single definition."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from newscrawl.items import ARTICLE_FIELDS
+from newscrawl.storage.config import DEFAULTS
+from newscrawl.storage.documents import ArticleWrite, article_fields, content_hash, merge_by_url, utc
+from newscrawl.storage.schema import ARTICLE_INDEXES, ARTICLE_SCHEMA, CONTENT_FIELDS
+from tests.mongo import CRAWL_TIME, article
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "storage.md"
+RECEIVED = datetime(2025, 7, 17, 8, 30, tzinfo=UTC)
+
+
+def fields_of(item: object) -> dict:
+    return article_fields(item, site="iproini", received_at=RECEIVED)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, None),
+        ("", None),
+        # another offset becomes UTC; microseconds are cut to BSON's milliseconds
+        (
+            datetime(2025, 7, 16, 9, 5, 41, 123456, tzinfo=timezone(timedelta(hours=-4))),
+            datetime(2025, 7, 16, 13, 5, 41, 123000, tzinfo=UTC),
+        ),
+        (datetime(2025, 7, 16, 13, 5, 41), datetime(2025, 7, 16, 13, 5, 41, tzinfo=UTC)),
+        ("2025-07-16T13:05:41+00:00", datetime(2025, 7, 16, 13, 5, 41, tzinfo=UTC)),
+        ("2025-07-16T16:05:41.999999+03:00", datetime(2025, 7, 16, 13, 5, 41, 999000, tzinfo=UTC)),
+    ],
+)
+def test_utc(value: object, expected: datetime | None) -> None:
+    result = utc(value)  # type: ignore[arg-type]
+    assert result == expected
+    if result is not None:
+        assert result.utcoffset() == timedelta(0)
+
+
+def test_article_fields_keeps_every_item_field_in_order() -> None:
+    item = article(1)
+    fields = fields_of(item)
+    assert tuple(fields) == ARTICLE_FIELDS
+    assert fields["published_at"] == datetime(2025, 7, 16, 12, 5, 41, 123000, tzinfo=UTC)
+    assert fields["crawled_at"] == CRAWL_TIME
+    assert fields["authors"] == ["Κωστής Μπακογιάννης"]
+    assert fields["source_url"] == "https://iproini.gr/article-1/?utm_source=x"
+
+
+def test_article_fields_of_a_sparse_dict_item() -> None:
+    fields = fields_of({"url": "https://www.iproini.com/a/", "title": "T", "body": "B", "tags": ("x", 2)})
+    assert fields == {
+        "url": "https://www.iproini.com/a/",
+        "site": "iproini",
+        "title": "T",
+        "description": None,
+        "body": "B",
+        "authors": [],
+        "published_at": None,
+        "modified_at": None,
+        "language": None,
+        "categories": [],
+        "tags": ["x", "2"],
+        "image_url": None,
+        "related_urls": [],
+        "source_url": "https://www.iproini.com/a/",
+        "crawled_at": RECEIVED,
+    }
+
+
+def test_content_hash_covers_content_fields_only() -> None:
+    base = fields_of(article(1))
+    assert re.fullmatch(r"[0-9a-f]{64}", content_hash(base))
+    same_content = fields_of(article(1, source_url="https://www.iproini.com/article-1/", crawled_at=RECEIVED))
+    assert content_hash(same_content) == content_hash(base)
+    for name, value in [("body", "Άλλο κείμενο."), ("tags", []), ("modified_at", RECEIVED), ("description", None)]:
+        assert content_hash(fields_of(article(1, **{name: value}))) != content_hash(base), name
+    # the same instant written with another offset is the same content
+    local = base["published_at"].astimezone(timezone(timedelta(hours=-4)))
+    assert content_hash(fields_of(article(1, published_at=local))) == content_hash(base)
+
+
+def test_merge_keeps_the_latest_crawl_and_every_seen_url() -> None:
+    older = ArticleWrite.scraped(fields_of(article(1, title="old")))
+    newer = ArticleWrite.scraped(
+        fields_of(article(1, title="new", source_url="http://iproini.com/article-1", crawled_at=RECEIVED))
+    )
+    seen_only = ArticleWrite(older.url, seen_urls={"https://www.iproini.com/copy/"})
+    merged = merge_by_url([seen_only, newer, older])
+    assert len(merged) == 1
+    (write,) = merged
+    assert write.fields is not None and write.fields["title"] == "new"
+    assert write.content_hash == newer.content_hash
+    assert write.seen_urls == {
+        "https://www.iproini.com/copy/",
+        "http://iproini.com/article-1",
+        "https://iproini.gr/article-1/?utm_source=x",
+    }
+    # merging copies: the writes passed in are left alone
+    assert seen_only.fields is None and seen_only.seen_urls == {"https://www.iproini.com/copy/"}
+
+
+def test_document_adds_bookkeeping_fields() -> None:
+    write = ArticleWrite.scraped(fields_of(article(1)))
+    write.seen_urls.add("https://www.iproini.com/copy/")
+    document = write.document()
+    assert set(document) == set(ARTICLE_SCHEMA["required"])
+    assert document["first_seen_at"] == document["last_seen_at"] == CRAWL_TIME
+    assert document["seen_urls"] == ["https://iproini.gr/article-1/?utm_source=x", "https://www.iproini.com/copy/"]
+    assert document["content_hash"] == write.content_hash
+
+
+def test_schema_describes_every_item_field() -> None:
+    properties = ARTICLE_SCHEMA["properties"]
+    assert set(properties) == {"_id", *ARTICLE_FIELDS, "first_seen_at", "last_seen_at", "seen_urls", "content_hash"}
+    assert set(ARTICLE_SCHEMA["required"]) == set(properties) - {"_id"}
+    assert set(CONTENT_FIELDS) < set(ARTICLE_FIELDS)
+    nullable = [name for name, prop in properties.items() if "null" in prop["bsonType"]]
+    assert nullable == ["description", "published_at", "modified_at", "language", "image_url"]
+    assert all(prop.get("description") for prop in properties.values())
+
+
+def test_docs_cover_schema_indexes_and_settings() -> None:
+    """docs/storage.md is the downstream contract: it must name what the code defines."""
+    text = DOCS.read_text(encoding="utf-8")
+    for name in ARTICLE_SCHEMA["properties"]:
+        assert f"`{name}`" in text, name
+    for index in ARTICLE_INDEXES:
+        assert f"`{index.document['name']}`" in text, index.document["name"]
+    for setting in DEFAULTS:
+        assert f"`{setting}`" in text, setting
+    assert "language_override" in text and 'default_language: "none"' in text

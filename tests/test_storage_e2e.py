@@ -1,0 +1,77 @@
+"""``scrapy crawl iproini`` against the fixture site stores one document per fixture article,
+into a MONGO_URI server and into the embedded default."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from pymongo import MongoClient
+from pymongo.database import Database
+
+from newscrawl.fixture_server import FixtureServer
+from newscrawl.items import ARTICLE_FIELDS
+from newscrawl.storage.embedded import EmbeddedServer
+from newscrawl.storage.schema import ARTICLE_SCHEMA
+from tests.conftest import run_crawl
+
+TYPES = {"string": str, "array": list, "date": datetime, "null": type(None)}
+
+
+def crawl_fixture_site(server: FixtureServer, data_dir: Path, *settings: str) -> str:
+    process = run_crawl(
+        "iproini", "-a", f"base_url={server.url}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
+        *settings,
+        env={"NEWSCRAWL_DATA_DIR": str(data_dir), "MONGO_URI": ""},
+    )  # fmt: skip
+    assert process.returncode == 0, process.stderr[-3000:]
+    return process.stderr
+
+
+def assert_documents_match(documents: list[dict], expected: dict[str, dict]) -> None:
+    assert len(documents) == len(expected)
+    assert {doc["url"] for doc in documents} == set(expected)
+    for doc in documents:
+        for name, rule in ARTICLE_SCHEMA["properties"].items():
+            allowed = rule["bsonType"] if isinstance(rule["bsonType"], list) else [rule["bsonType"]]
+            if name != "_id":
+                assert isinstance(doc[name], tuple(TYPES[kind] for kind in allowed)), (doc["url"], name)
+        want = expected[doc["url"]]
+        for name in ARTICLE_FIELDS:
+            if name in ("published_at", "modified_at") and want[name] is not None:
+                assert doc[name] == datetime.fromisoformat(want[name]), (doc["url"], name)
+            elif name in want:
+                assert doc[name] == want[name], (doc["url"], name)
+        assert doc["source_url"] in doc["seen_urls"]
+
+
+def test_fixture_crawl_into_mongo_uri_twice(
+    mongo_uri: str, mongo_db: Database, tmp_path: Path, expected_articles: dict[str, dict]
+) -> None:
+    settings = ("-s", f"MONGO_URI={mongo_uri}", "-s", f"MONGO_DATABASE={mongo_db.name}")
+    with FixtureServer() as server:
+        log = crawl_fixture_site(server, tmp_path, *settings)
+        assert f"'newscrawl/mongo/inserted': {len(expected_articles)}" in log
+        first = {doc["url"]: doc for doc in mongo_db.articles.find()}
+        assert_documents_match(list(first.values()), expected_articles)
+        log = crawl_fixture_site(server, tmp_path, *settings)
+    assert "'newscrawl/mongo/inserted'" not in log
+    second = {doc["url"]: doc for doc in mongo_db.articles.find()}
+    assert second.keys() == first.keys()
+    for url, doc in second.items():
+        assert doc["first_seen_at"] == first[url]["first_seen_at"]
+        assert doc["content_hash"] == first[url]["content_hash"]
+    assert mongo_db.article_versions.count_documents({}) == 0
+
+
+def test_fixture_crawl_into_the_embedded_default(tmp_path: Path, expected_articles: dict[str, dict]) -> None:
+    with FixtureServer() as server:
+        log = crawl_fixture_site(server, tmp_path)
+    assert f"MongoDB storage: embedded store {tmp_path / 'mongo'} (database newscrawl" in log
+    store = EmbeddedServer(tmp_path / "mongo")
+    client = MongoClient(store.start(), tz_aware=True)
+    try:
+        assert_documents_match(list(client.newscrawl.articles.find()), expected_articles)
+    finally:
+        client.close()
+        store.stop()

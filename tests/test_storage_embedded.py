@@ -1,0 +1,160 @@
+"""Settings resolution, the embedded default (no MONGO_URI) and the serve command."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pymongo import MongoClient
+from scrapy.settings import Settings
+
+from newscrawl.storage.config import DEFAULTS, PROJECT_ROOT, MongoConfig
+from newscrawl.storage.deadletter import DeadLetterFile
+from newscrawl.storage.documents import ArticleWrite, article_fields
+from newscrawl.storage.embedded import EmbeddedServer
+from newscrawl.storage.errors import StorageUnavailable
+from tests.mongo import CRAWL_TIME, article, crawl, emit
+
+RECRAWL_TIME = CRAWL_TIME.replace(day=20)
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The developer's own MONGO_* variables must not leak into these tests."""
+    for name in DEFAULTS:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults() -> None:
+    config = MongoConfig.from_settings(Settings())
+    assert config == MongoConfig(
+        uri=None,
+        database="newscrawl",
+        collection="articles",
+        versions_collection="article_versions",
+        batch_size=100,
+        flush_interval=5.0,
+        timeout=10.0,
+        retry_attempts=3,
+        retry_backoff=0.5,
+        data_dir=PROJECT_ROOT / ".data",
+    )
+    assert (PROJECT_ROOT / "scrapy.cfg").exists()
+    assert config.embedded_path == PROJECT_ROOT / ".data" / "mongo"
+    assert config.deadletter_dir == PROJECT_ROOT / ".data" / "deadletter"
+
+
+def test_environment_fills_what_settings_leave_unset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("MONGO_URI", "mongodb://env-host/")
+    monkeypatch.setenv("MONGO_DATABASE", "from_env")
+    monkeypatch.setenv("MONGO_BATCH_SIZE", "7")
+    monkeypatch.setenv("NEWSCRAWL_DATA_DIR", str(tmp_path))
+    config = MongoConfig.from_settings(Settings({"MONGO_DATABASE": "from_settings", "MONGO_COLLECTION": ""}))
+    assert (config.uri, config.database, config.collection, config.batch_size) == (
+        "mongodb://env-host/",
+        "from_settings",
+        "articles",
+        7,
+    )
+    assert config.data_dir == tmp_path
+    with pytest.raises(ValueError, match="at least 1"):
+        MongoConfig.from_settings(Settings({"MONGO_BATCH_SIZE": 0}))
+
+
+def test_crawl_without_mongo_uri_stores_into_the_embedded_store(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = {"NEWSCRAWL_DATA_DIR": str(tmp_path)}
+    with caplog.at_level(logging.INFO):
+        stats = crawl(settings, emit([article(n) for n in range(4)]))
+    assert stats["newscrawl/mongo/inserted"] == 4
+    (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("MongoDB storage: ")]
+    assert line == (
+        f"MongoDB storage: embedded store {tmp_path / 'mongo'} (database newscrawl, collection articles); "
+        "to query it after the crawl run `python -m newscrawl.storage serve --port 27017` and "
+        "`mongosh mongodb://127.0.0.1:27017/newscrawl`"
+    )
+    # the data is kept across runs
+    stats = crawl(settings, emit([article(n, crawled_at=RECRAWL_TIME) for n in range(5)]))
+    assert (stats["newscrawl/mongo/unchanged"], stats["newscrawl/mongo/inserted"]) == (4, 1)
+    server = EmbeddedServer(tmp_path / "mongo")
+    client = MongoClient(server.start(), tz_aware=True)
+    try:
+        documents = list(client.newscrawl.articles.find({}, {"first_seen_at": 1, "last_seen_at": 1}))
+        assert len(documents) == 5
+        assert sorted(doc["first_seen_at"] for doc in documents) == [CRAWL_TIME] * 4 + [RECRAWL_TIME]
+        assert {doc["last_seen_at"] for doc in documents} == {RECRAWL_TIME}
+    finally:
+        client.close()
+        server.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_command_shares_the_store(tmp_path: Path) -> None:
+    crawl({"NEWSCRAWL_DATA_DIR": str(tmp_path)}, emit([article(n) for n in range(3)]))
+    port = free_port()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "newscrawl.storage", "--data-dir", str(tmp_path), "serve", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert serve.stdout is not None
+        assert serve.stdout.readline() == (
+            f"Serving the embedded store {tmp_path / 'mongo'} on mongodb://127.0.0.1:{port}/ until Ctrl-C. "
+            f"Query it with: mongosh mongodb://127.0.0.1:{port}/newscrawl\n"
+        )
+        client = MongoClient(f"mongodb://127.0.0.1:{port}/")
+        assert client.newscrawl.articles.count_documents({"language": "el"}) == 3
+        client.close()
+        # while it is served, a crawl cannot open the store itself and says what to do
+        with pytest.raises(StorageUnavailable, match=r"another process .* has it open; set MONGO_URI"):
+            crawl({"NEWSCRAWL_DATA_DIR": str(tmp_path)}, emit([article(9)]))
+        # ...and storing through the served port works
+        stats = crawl(
+            {"NEWSCRAWL_DATA_DIR": str(tmp_path), "MONGO_URI": f"mongodb://127.0.0.1:{port}/"}, emit([article(9)])
+        )
+        assert stats["newscrawl/mongo/inserted"] == 1
+    finally:
+        serve.send_signal(signal.SIGINT)
+        assert serve.wait(timeout=10) == 0
+    server = EmbeddedServer(tmp_path / "mongo")
+    client = MongoClient(server.start())
+    assert client.newscrawl.articles.count_documents({}) == 4
+    client.close()
+    server.stop()
+
+
+def test_replay_into_the_embedded_store_keeps_what_is_refused_again(tmp_path: Path) -> None:
+    letters = DeadLetterFile(tmp_path / "deadletter" / "synthetic-1.jsonl", "newscrawl", "articles")
+    good = [ArticleWrite.scraped(article_fields(article(n), site="", received_at=CRAWL_TIME)) for n in range(3)]
+    bad = ArticleWrite.scraped(article_fields(article(9, url="urn:x"), site="", received_at=CRAWL_TIME))
+    letters.append([*good, bad], "AutoReconnect")
+    command = [sys.executable, "-m", "newscrawl.storage", "--data-dir", str(tmp_path), "replay"]
+    process = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert process.returncode == 1
+    assert process.stdout == (
+        f"Replaying 1 dead-letter file(s) into embedded store {tmp_path / 'mongo'} "
+        "(database newscrawl, collection articles)\n"
+    )
+    assert process.stderr == (
+        f"{letters.path}: 1 of 4 records refused again (DocumentValidationFailure); file kept (3 inserted)\n"
+    )
+    assert letters.path.exists()
+    server = EmbeddedServer(tmp_path / "mongo")
+    client = MongoClient(server.start())
+    assert sorted(doc["url"] for doc in client.newscrawl.articles.find()) == [write.url for write in good]
+    client.close()
+    server.stop()
