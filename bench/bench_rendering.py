@@ -1,0 +1,130 @@
+"""What a page rendered in the headless browser costs next to a plain Scrapy download.
+
+Serves the fixture site, with the JavaScript pages of ``fixtures/iproini/js-site``
+over it, on 127.0.0.1 and, in one Scrapy run with the project's settings, fetches
+every fixture article one at a time: with Scrapy's downloader, and through Chromium
+the way the spider's re-render does (same download handler and blocking, waiting for
+a body paragraph), extracting the article each time. Prints a table::
+
+    .venv/bin/python bench/bench_rendering.py [--rounds 3]
+
+Pages go one at a time so that a time is one page's own cost (download, or render,
+plus extraction). The first render also starts Playwright and Chromium; it is
+reported on its own line and left out of the per-page figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from scrapy import Request  # noqa: E402 - after the path set-up, like everything below
+from scrapy.crawler import CrawlerProcess  # noqa: E402
+from scrapy.utils.project import get_project_settings  # noqa: E402
+
+from newscrawl.fixture_server import DEFAULT_ROOT, FixtureServer  # noqa: E402
+from newscrawl.rendering import browser_request  # noqa: E402
+from spiders.iproini import IproiniSpider  # noqa: E402
+
+JS_ROOT = DEFAULT_ROOT.parent / "js-site"
+EXPECTED_FILES = (DEFAULT_ROOT.parent / "expected.json", DEFAULT_ROOT.parent / "expected-js.json")
+
+
+def article_paths() -> list[str]:
+    """URL paths of every fixture article, ordinary and JavaScript ones."""
+    return [
+        article["url"].removeprefix(IproiniSpider.canonical_origin)
+        for file in EXPECTED_FILES
+        for article in json.loads(file.read_text("utf-8"))["articles"]
+    ]
+
+
+class Timings:
+    """Seconds per (way, path), and whether the extracted article had a body."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        self.has_body: dict[str, dict[str, bool]] = defaultdict(dict)
+
+    def per_page(self, way: str, paths: list[str]) -> list[float]:
+        """Median milliseconds of each page in *paths* over the rounds."""
+        return [statistics.median(self.seconds[way][path]) * 1000 for path in paths]
+
+
+class RenderingBench(IproiniSpider):
+    """Downloads the pages itself in ``start()``, timing download (or render) plus extraction."""
+
+    name = "iproini_bench"
+
+    def __init__(self, *args: Any, paths: list[str], rounds: int, timings: Timings, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.paths, self.rounds, self.timings = paths, rounds, timings
+
+    async def start(self) -> AsyncIterator[Request]:
+        body_paragraph = ", ".join(f"{css} p" for css in self.layout.body)
+
+        def rendered(url: str) -> Request:
+            return browser_request(url, callback=None, errback=None, wait_for=body_paragraph)
+
+        await self._fetch("first render", rendered, self.paths[:1])
+        for _ in range(self.rounds):
+            await self._fetch("plain", Request, self.paths)
+            await self._fetch("rendered", rendered, self.paths)
+        return
+        yield  # no request for the engine: the crawl ends once the pages are timed
+
+    async def _fetch(self, way: str, make_request: Callable[[str], Request], paths: list[str]) -> None:
+        for path in paths:
+            started = perf_counter()
+            response = await self.crawler.engine.download_async(make_request(self.site_urls.base_url + path))
+            extraction = self.extractor.extract(response, datetime.now(timezone.utc))
+            self.timings.seconds[way][path].append(perf_counter() - started)
+            self.timings.has_body[way][path] = bool(extraction.item and extraction.item["body"])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="times each page is fetched each way (default 3)")
+    args = parser.parse_args(argv)
+    paths = article_paths()
+    timings = Timings()
+    settings = get_project_settings()
+    # No storage, no throttling: only download and extraction are timed.
+    settings.setdict({"LOG_LEVEL": "WARNING", "AUTOTHROTTLE_ENABLED": False, "ITEM_PIPELINES": {}}, priority="cmdline")
+    with FixtureServer(JS_ROOT, DEFAULT_ROOT) as server:
+        process = CrawlerProcess(settings)
+        process.crawl(RenderingBench, base_url=server.url, paths=paths, rounds=args.rounds, timings=timings)
+        process.start()
+
+    scripted = [path for path in paths if not timings.has_body["plain"][path]]
+    served = [path for path in paths if path not in scripted]
+    plain = timings.per_page("plain", paths)
+    rendered = timings.per_page("rendered", paths)
+    print(f"{len(paths)} fixture articles ({len(scripted)} filled in by JavaScript), {args.rounds} rounds each way")
+    print(f"{'ms per page':34} {'median':>7} {'mean':>7} {'with body':>10}")
+    for label, way, subset in (
+        ("plain Scrapy download + extract", "plain", paths),
+        ("rendered in Chromium + extract", "rendered", paths),
+        ("  of which server-rendered pages", "rendered", served),
+        ("  of which script-filled pages", "rendered", scripted),
+    ):
+        times = timings.per_page(way, subset)
+        bodies = sum(timings.has_body[way][path] for path in subset)
+        print(f"{label:34} {statistics.median(times):7.1f} {statistics.mean(times):7.1f} {bodies:>6}/{len(subset)}")
+    print(f"{'rendered / plain (medians)':34} {statistics.median(rendered) / statistics.median(plain):6.0f}x")
+    print(f"{'first render, starting Chromium':34} {timings.seconds['first render'][paths[0]][0] * 1000:7.0f}")
+
+
+if __name__ == "__main__":
+    main()

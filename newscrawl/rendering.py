@@ -1,0 +1,257 @@
+"""Rendering pages in a headless browser through scrapy-playwright, only where needed.
+
+Scrapy's own downloader fetches every page; a request goes through the browser
+only when it carries ``meta["playwright"] = True``, which :func:`browser_request`
+sets. The spider sends two kinds of pages there:
+
+* an article whose server HTML has a title but no body text (a script fills it
+  in): requested again once, waiting for the body to appear;
+* page types a site module declares in ``render_paths`` (:class:`RenderRule`),
+  such as an archive whose further items come from a JavaScript "Load more".
+
+:class:`RenderingDownloadHandler` is scrapy-playwright's download handler with
+what a news crawl needs on top: Playwright and the browser start with the first
+page that needs them, so a crawl that renders nothing starts neither; the
+browser is the system Chromium; a page loads only what its text needs from the
+site's own domains; and a browser that cannot start fails the pages that need
+it, logged once, instead of the crawl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+from playwright.async_api import Request as PlaywrightRequest
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from scrapy_playwright.page import PageMethod
+
+logger = logging.getLogger(__name__)
+
+#: Chromium used when neither PLAYWRIGHT_CHROMIUM_PATH nor $NEWSCRAWL_CHROMIUM names one (Debian's package).
+SYSTEM_CHROMIUM = "/usr/bin/chromium"
+#: Resource types a page's text never needs; the browser does not fetch them at all.
+BLOCKED_RESOURCE_TYPES = frozenset({"image", "media", "font"})
+#: The same by file name, for what Chromium files under another type (the favicon is "other").
+BLOCKED_FILES = re.compile(
+    r"\.(?:ico|png|jpe?g|gif|webp|avif|svg|bmp|woff2?|ttf|otf|eot|mp4|webm|m4v|mov|mp3|m4a|ogg|wav)$", re.I
+)
+#: In the page, after a "Load more" click: new links arrived, or the control is gone (no more items).
+_LOADED_MORE = """([selector, links]) => {
+    const control = document.querySelector(selector);
+    return document.querySelectorAll("a[href]").length > links || !control || !control.checkVisibility();
+}"""
+
+
+@dataclass(frozen=True)
+class RenderRule:
+    """A page type that only works in a browser; site modules list them in ``render_paths``."""
+
+    #: regular expression searched in the URL path
+    path: str
+    #: CSS selector of content a script inserts, to wait for before reading the page
+    wait_for: str | None = None
+    #: CSS selector of a "Load more" control, clicked until it is gone
+    load_more: str | None = None
+    #: most "Load more" clicks per page (archives can be hundreds of pages deep)
+    max_clicks: int = 10
+
+    def matches(self, url: str) -> bool:
+        return re.search(self.path, urlsplit(url).path) is not None
+
+
+def browser_request(
+    url: str,
+    *,
+    callback: Callable | None,
+    errback: Callable | None,
+    wait_for: str | None,
+    load_more: str | None = None,
+    max_clicks: int = 0,
+    reason: str = "no_body",
+    dont_filter: bool = True,
+    **meta: Any,
+) -> Request:
+    """A request for *url* through the headless browser.
+
+    :param wait_for: CSS selector to wait for (visible) before reading the page;
+        if it never appears the page is read as it is, not failed
+    :param load_more: CSS selector of a "Load more" control to click, at most *max_clicks* times
+    :param reason: why the page is rendered; stats count renders under ``newscrawl/rendered/<reason>``
+    :param dont_filter: True for a second fetch of an URL already downloaded without the browser
+    """
+    page_methods = []
+    if wait_for:
+        page_methods.append(PageMethod(wait_for_content, wait_for))
+    if load_more and max_clicks:
+        page_methods.append(PageMethod(click_load_more, load_more, max_clicks))
+    return Request(
+        url,
+        callback=callback,
+        errback=errback,
+        dont_filter=dont_filter,
+        meta={"playwright": True, "playwright_page_methods": page_methods, "render_reason": reason, **meta},
+    )
+
+
+async def wait_for_content(page: Page, selector: str) -> bool:
+    """Wait until *selector* is visible; whether it became so.
+
+    A timeout is not an error: the page is read as it is and the spider decides
+    (an article that still has no body is dropped and counted).
+    """
+    try:
+        await page.wait_for_selector(selector)
+    except PlaywrightTimeoutError:
+        logger.debug("Rendered %s: %r did not appear", page.url, selector)
+        return False
+    return True
+
+
+async def click_load_more(page: Page, selector: str, max_clicks: int) -> int:
+    """Click the "Load more" control *selector* until it is gone or hidden; the number of clicks.
+
+    At most *max_clicks* clicks, each followed by a wait for the new items. A
+    control that cannot be clicked or brings nothing ends the clicking, not the
+    render: the page is read with what it has loaded.
+    """
+    control = page.locator(selector).first
+    clicks = 0
+    while clicks < max_clicks and await control.is_visible():
+        links = await page.locator("a[href]").count()
+        try:
+            await control.click()
+            clicks += 1
+            await page.wait_for_function(_LOADED_MORE, arg=[selector, links])
+        except PlaywrightTimeoutError:
+            logger.warning("Rendered %s: no more items after %d clicks on %s", page.url, clicks, selector)
+            break
+    logger.debug("Rendered %s: clicked %s %d times", page.url, selector, clicks)
+    return clicks
+
+
+def chromium_path(settings: BaseSettings) -> str | None:
+    """The Chromium to launch: PLAYWRIGHT_CHROMIUM_PATH, else $NEWSCRAWL_CHROMIUM, else the system one.
+
+    None (no system Chromium either) lets Playwright use its own, from ``playwright install chromium``.
+    """
+    path = settings.get("PLAYWRIGHT_CHROMIUM_PATH") or os.environ.get("NEWSCRAWL_CHROMIUM")
+    if path:
+        return path
+    return SYSTEM_CHROMIUM if os.path.exists(SYSTEM_CHROMIUM) else None
+
+
+class BrowserUnavailable(Exception):
+    """The browser cannot be started, so a page that needs it cannot be rendered."""
+
+
+class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
+    """scrapy-playwright's download handler, starting the browser only for the first page that needs it.
+
+    Requests without ``meta["playwright"]`` go to Scrapy's HTTP/1.1 handler, as
+    in scrapy-playwright. On top: the system Chromium, what a page does not need
+    is blocked, renders are counted under ``newscrawl/rendered/...``, and a
+    browser that cannot start fails the renders (:exc:`BrowserUnavailable`)
+    rather than the crawl.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        if path := chromium_path(crawler.settings):
+            self.config.launch_options.setdefault("executable_path", path)
+        if self.abort_request is None:  # a PLAYWRIGHT_ABORT_REQUEST of the project's own wins
+            self.abort_request = self._abort_request
+        self.render_timeout_ms = crawler.settings.getfloat("NEWSCRAWL_RENDER_TIMEOUT", 10.0) * 1000
+        self._start_lock = asyncio.Lock()
+        self._unavailable: str | None = None
+
+    async def _maybe_launch_in_thread(self) -> None:
+        """Start nothing with the engine, where scrapy-playwright starts Playwright's driver: see :meth:`_start`."""
+
+    async def _start(self) -> None:
+        """Start Playwright's driver, once, for the first page that needs the browser."""
+        if self._unavailable is not None:
+            raise BrowserUnavailable(self._unavailable)
+        async with self._start_lock:
+            if getattr(self, "browser_provider", None) is None:
+                try:
+                    await self._launch()
+                except Exception as exc:  # noqa: BLE001 - whatever stops Playwright, no page can render
+                    self._give_up(exc)
+
+    async def _maybe_launch_browser(self) -> None:
+        # Pages queued behind the failed launch (scrapy-playwright serialises it) do not retry it.
+        if self._unavailable is not None:
+            raise BrowserUnavailable(self._unavailable)
+        try:
+            await super()._maybe_launch_browser()
+        except PlaywrightError as exc:
+            self._give_up(exc)
+
+    def _give_up(self, exc: Exception) -> NoReturn:
+        """Fail this and every later render with :exc:`BrowserUnavailable`, saying why once."""
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        if self._unavailable is None:
+            self._unavailable = reason
+            logger.error(
+                "No browser (%s): pages that need JavaScript are counted as failed, the rest of the crawl "
+                "goes on. Executable: %s; install Chromium or set PLAYWRIGHT_CHROMIUM_PATH / NEWSCRAWL_CHROMIUM.",
+                reason,
+                self.config.launch_options.get("executable_path", "Playwright's own"),
+            )
+        raise BrowserUnavailable(reason) from exc
+
+    async def _create_page(self, request: Request, spider: Spider) -> Page:
+        page = await super()._create_page(request, spider)
+        # Bounds waiting for injected content and for each "Load more" (navigation has its own timeout).
+        page.set_default_timeout(self.render_timeout_ms)
+        return page
+
+    async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
+        try:
+            await self._start()
+            response = await super()._download_request(request, spider)
+        except BrowserUnavailable:
+            self.stats.inc_value("newscrawl/rendered/failed/browser_unavailable")
+            raise
+        except Exception as exc:
+            self.stats.inc_value(f"newscrawl/rendered/failed/{type(exc).__name__}")
+            raise
+        self.stats.inc_value(f"newscrawl/rendered/{request.meta.get('render_reason', 'other')}")
+        return response
+
+    def _abort_request(self, request: PlaywrightRequest) -> bool:
+        """Whether the browser skips *request*: what no text needs, and anything off the site.
+
+        Off the site are third-party scripts, ads and trackers: blocking them keeps
+        renders fast and sends nothing outside the site's domains.
+        """
+        if request.resource_type in BLOCKED_RESOURCE_TYPES or BLOCKED_FILES.search(urlsplit(request.url).path):
+            blocked = request.resource_type
+        elif not self._on_site(request.url):
+            blocked = "off_site"
+        else:
+            return False
+        self.stats.inc_value(f"newscrawl/rendered/blocked/{blocked}")
+        return True
+
+    def _on_site(self, url: str) -> bool:
+        """Whether *url* is on one of the spider's ``allowed_domains`` (subdomains included, any port)."""
+        domains = getattr(self._crawler.spider, "allowed_domains", None)
+        if not domains:
+            return True
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == domain or host.endswith(f".{domain}") for domain in domains)
