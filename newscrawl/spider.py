@@ -23,7 +23,9 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
+from newscrawl.dates import parse_iso
 from newscrawl.extraction import ArticleExtractor
+from newscrawl.incremental import StoredArticles, load_stored_articles
 from newscrawl.items import ArticleItem
 from newscrawl.rendering import RenderRule, browser_request
 from newscrawl.themes import PageLayout
@@ -57,8 +59,21 @@ class NewsSiteSpider(scrapy.Spider):
     #: page types that only work in a browser (e.g. an archive paginated by "Load more"): always rendered
     render_paths: ClassVar[tuple[RenderRule, ...]] = ()
 
-    def __init__(self, *args: Any, base_url: str | None = None, start_urls: str | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        base_url: str | None = None,
+        start_urls: str | None = None,
+        full: str | None = None,
+        since: str | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        #: recrawl everything, ignoring what is stored
+        self.full = (full or "").lower() in ("1", "true", "yes")
+        #: do not follow archive pages (or sitemap entries) older than this
+        self.since = _parse_since(since)
+        self.stored = StoredArticles()
         self.site_urls = SiteUrls(self.canonical_origin, self.domains, base_url)
         self.allowed_domains = self.site_urls.allowed_domains
         if start_urls:
@@ -78,6 +93,9 @@ class NewsSiteSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"newscrawl/{key}", count)
 
     async def start(self) -> AsyncIterator[Request]:
+        if not self.full:
+            self.stored = await load_stored_articles(self.crawler, self.name)
+            logger.info("Incremental crawl: %d stored articles of %s will not be fetched again", len(self.stored), self.name)
         for url in self.start_urls:
             yield self.page_request(url)
 
@@ -91,12 +109,19 @@ class NewsSiteSpider(scrapy.Spider):
         segments = parts.path.strip("/").split("/")
         return len(segments) == 1 and bool(segments[0]) and segments[0] not in self.non_post_sections
 
-    def article_request(self, href: str, base: str, **meta: Any) -> Request | None:
-        """A request for a link that may be a post, under its canonical URL; None otherwise."""
+    def article_request(self, href: str, base: str, lastmod: str | None = None) -> Request | None:
+        """A request for a link that may be a post, under its canonical URL.
+
+        None when the link cannot be a post, or when the article is stored and
+        unchanged since (per *lastmod*, a sitemap's) in an incremental crawl.
+        """
         canonical = self.site_urls.canonical(_urljoin(base, href))
         if canonical is None or not self.is_post_url(canonical):
             return None
-        return self.page_request(self.site_urls.to_crawl(canonical), **meta)
+        if not self.full and self.stored.is_current(canonical, lastmod):
+            self._stat("incremental/skipped_stored")
+            return None
+        return self.page_request(self.site_urls.to_crawl(canonical))
 
     def page_request(self, url: str, **meta: Any) -> Request:
         """A request for a page of the site, through the browser when a ``render_paths`` rule matches it."""
@@ -151,7 +176,9 @@ class NewsSiteSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex":
                 if self.sitemap_follow.search(urlsplit(loc).path):
                     yield Request(self._crawl_url(loc), callback=self.parse, errback=self.on_error)
-            elif request := self.article_request(loc, response.url, lastmod=entry.get("lastmod")):
+            elif self._is_recent(entry.get("lastmod")) and (
+                request := self.article_request(loc, response.url, entry.get("lastmod"))
+            ):
                 yield request
 
     def parse_feed(self, response: TextResponse) -> Iterator[Request]:
@@ -205,14 +232,40 @@ class NewsSiteSpider(scrapy.Spider):
         for href in response.css(layout.listing_article_links).getall():
             if request := self.article_request(href, response.url):
                 yield request
-        for href in response.css(layout.pagination_links).getall():
-            if request := self.listing_request(href, response.url):
-                yield request
+        if self._continue_pagination(response):
+            next_page = response.xpath(layout.next_page).get()
+            for href in [next_page] if next_page else response.css(layout.pagination_links).getall():
+                if request := self.listing_request(href, response.url):
+                    yield request
         for href in response.css(layout.section_links).getall():
             canonical = self.site_urls.canonical(_urljoin(response.url, href))
             if canonical and self.section_path.match(urlsplit(canonical).path) and "/page/" not in canonical:
                 if request := self.listing_request(canonical, response.url):
                     yield request
+
+    def _continue_pagination(self, response: TextResponse) -> bool:
+        """Whether an archive's next page is worth reading.
+
+        Not when every article on this page is older than ``since``, nor, in an
+        incremental crawl, when every article on it is already stored: archives
+        list newest first, so further pages hold only older, stored ones.
+        """
+        layout = self.layout
+        dates = [d for d in map(parse_iso, response.css(layout.loop_dates).getall()) if d]
+        if self.since and dates and max(dates) < self.since:
+            self._stat("incremental/pagination_stopped_since")
+            return False
+        links = [self.site_urls.canonical(_urljoin(response.url, h)) for h in response.css(layout.loop_article_links).getall()]
+        if not self.full and links and all(url in self.stored for url in links):
+            self._stat("incremental/pagination_stopped_stored")
+            logger.debug("Every article on %s is stored: not following its next page", response.url)
+            return False
+        return True
+
+    def _is_recent(self, lastmod: str | None) -> bool:
+        """Whether a sitemap entry is not older than ``since`` (entries without lastmod are)."""
+        modified = parse_iso(lastmod) if lastmod else None
+        return not (self.since and modified and modified < self.since)
 
     # --- shortlinks ----------------------------------------------------------
 
@@ -270,6 +323,15 @@ class NewsSiteSpider(scrapy.Spider):
         reason = f"http_{response.status}" if response is not None else type(failure.value).__name__
         self._stat(f"request_failed/{reason}")
         logger.warning("Request failed: %s (%s)", request.url, reason)
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise ValueError(f"since must be a date like 2025-07-01, got {value!r}") from None
 
 
 def _shortlink_id(url: str) -> str | None:

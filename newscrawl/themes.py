@@ -41,6 +41,11 @@ class PageLayout:
     listing_article_links: str
     pagination_links: str
     section_links: str
+    #: an archive's own list of articles (not its sidebars), with their dates
+    loop_article_links: str
+    loop_dates: str
+    #: XPath of the "next page" link of an archive
+    next_page: str
 
 
 # tagDiv "Newspaper" (v12): the Cloud Library (tdb) single template and the classic one.
@@ -94,4 +99,7 @@ NEWSPAPER = PageLayout(
     listing_article_links=".td-module-title a::attr(href), .entry-title a::attr(href), .tdb_module_loop h3 a::attr(href)",
     pagination_links=".page-nav a::attr(href)",
     section_links="a[href*='/category/']::attr(href)",
+    loop_article_links=".tdb_loop .td-module-title a::attr(href), .td-ss-main-content .td-module-title a::attr(href)",
+    loop_dates=".tdb_loop time::attr(datetime), .td-ss-main-content time::attr(datetime)",
+    next_page="//div[contains(@class, 'page-nav')]//a[i[contains(@class, 'td-icon-menu-right')]]/@href",
 )
