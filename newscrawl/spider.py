@@ -176,9 +176,9 @@ class NewsSiteSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex":
                 if self.sitemap_follow.search(urlsplit(loc).path):
                     yield Request(self._crawl_url(loc), callback=self.parse, errback=self.on_error)
-            elif self._is_recent(entry.get("lastmod")) and (
-                request := self.article_request(loc, response.url, entry.get("lastmod"))
-            ):
+            elif not self._is_recent(entry.get("lastmod")):
+                self._stat("incremental/sitemap_skipped_since")
+            elif request := self.article_request(loc, response.url, entry.get("lastmod")):
                 yield request
 
     def parse_feed(self, response: TextResponse) -> Iterator[Request]:
@@ -246,13 +246,13 @@ class NewsSiteSpider(scrapy.Spider):
     def _continue_pagination(self, response: TextResponse) -> bool:
         """Whether an archive's next page is worth reading.
 
-        Not when every article on this page is older than ``since``, nor, in an
-        incremental crawl, when every article on it is already stored: archives
-        list newest first, so further pages hold only older, stored ones.
+        Archives list newest first, so not when this page already reaches back
+        before ``since``, nor, in an incremental crawl, when every article on it
+        is already stored: further pages hold only older, stored ones.
         """
         layout = self.layout
         dates = [d for d in map(parse_iso, response.css(layout.loop_dates).getall()) if d]
-        if self.since and dates and max(dates) < self.since:
+        if self.since and dates and min(dates) < self.since:
             self._stat("incremental/pagination_stopped_since")
             return False
         links = [self.site_urls.canonical(_urljoin(response.url, h)) for h in response.css(layout.loop_article_links).getall()]
