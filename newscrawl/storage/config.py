@@ -17,6 +17,8 @@ from scrapy.settings import BaseSettings
 
 #: The project root (the directory holding scrapy.cfg): the default data directory lives there.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: Deployed as an egg (Scrapyd), the code has no project root on disk: use the job's directory.
+DATA_ROOT = PROJECT_ROOT if (PROJECT_ROOT / "scrapy.cfg").is_file() else Path.cwd()
 
 DEFAULTS: dict[str, Any] = {
     "MONGO_URI": None,  # unset: an embedded server on NEWSCRAWL_DATA_DIR/mongo
@@ -28,7 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "MONGO_TIMEOUT": 10.0,  # seconds: server selection, connect and socket timeouts
     "MONGO_RETRY_ATTEMPTS": 3,  # tries of a failing batch before it is dead-lettered
     "MONGO_RETRY_BACKOFF": 0.5,  # seconds before the first retry, doubled for each next one
-    "NEWSCRAWL_DATA_DIR": str(PROJECT_ROOT / ".data"),
+    "NEWSCRAWL_DATA_DIR": str(DATA_ROOT / ".data"),
 }
 
 
