@@ -1,0 +1,130 @@
+"""Extraction speed and field accuracy: the iproini extractor against trafilatura, same pages, same run.
+
+    python -m bench.bench_extraction [--rounds 20]
+
+Input is the HTML of every fixture article (fixtures/iproini/expected.json); ours turns it into a
+Scrapy ``HtmlResponse`` and runs the spider's extractor and item loader on it, trafilatura runs
+``bare_extraction(html, url=..., with_metadata=True)``. Both are timed over the same pages in
+alternating rounds, after one warm-up pass each. Accuracy compares each field with the expected
+value; dates are compared by calendar day (trafilatura returns days), bodies by token F1 (a page
+counts as right at F1 >= 0.95).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+import trafilatura
+from scrapy.http import HtmlResponse
+
+from newscrawl.fixture_server import DEFAULT_ROOT
+from spiders.iproini import IproiniSpider
+
+EXPECTED = json.loads((DEFAULT_ROOT.parent / "expected.json").read_text(encoding="utf-8"))["articles"]
+FIELDS = ("title", "description", "body", "authors", "published_at", "categories", "tags", "image_url", "language")
+BODY_F1_RIGHT = 0.95
+_TOKEN = re.compile(r"\w+")
+
+Extracted = dict[str, Any]
+
+
+def ours() -> Callable[[bytes, str], Extracted]:
+    extractor = IproiniSpider().extractor
+    now = datetime.now(timezone.utc)
+
+    def extract(html: bytes, url: str) -> Extracted:
+        item = extractor.extract(HtmlResponse(url=url, body=html, encoding="utf-8"), now).item
+        return {field: item[field] for field in FIELDS}
+
+    return extract
+
+
+def theirs(html: bytes, url: str) -> Extracted:
+    result = trafilatura.bare_extraction(html.decode("utf-8"), url=url, with_metadata=True)
+    doc = result.as_dict() if result else {}
+    return {
+        "title": doc.get("title"),
+        "description": doc.get("description"),
+        "body": doc.get("text"),
+        "authors": [a.strip() for a in (doc.get("author") or "").split(";") if a.strip()],
+        "published_at": doc.get("date"),
+        "categories": doc.get("categories") or [],
+        "tags": doc.get("tags") or [],
+        "image_url": doc.get("image"),
+        "language": doc.get("language"),
+    }
+
+
+def token_f1(got: str | None, want: str | None) -> float:
+    got_tokens, want_tokens = Counter(_TOKEN.findall(got or "")), Counter(_TOKEN.findall(want or ""))
+    overlap = sum((got_tokens & want_tokens).values())
+    if not overlap:
+        return float(got_tokens == want_tokens)
+    precision, recall = overlap / sum(got_tokens.values()), overlap / sum(want_tokens.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def day(value: datetime | str | None) -> str | None:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return value[:10] if value else None
+
+
+def right(field: str, got: Any, want: Any) -> bool:
+    if field == "body":
+        return token_f1(got, want) >= BODY_F1_RIGHT
+    if field == "published_at":
+        return day(got) == day(want)
+    return got == want
+
+
+def timed(extract: Callable[[bytes, str], Extracted], pages: list[tuple[bytes, str]]) -> float:
+    start = time.perf_counter()
+    for html, url in pages:
+        extract(html, url)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args(argv)
+    pages = [((DEFAULT_ROOT / a["path"]).read_bytes(), a["url"]) for a in EXPECTED]
+    extractors = {"newscrawl": ours(), "trafilatura": theirs}
+    results = {name: [extract(html, url) for html, url in pages] for name, extract in extractors.items()}  # warm-up
+    seconds: dict[str, list[float]] = {name: [] for name in extractors}
+    for _ in range(args.rounds):
+        for name, extract in extractors.items():
+            seconds[name].append(timed(extract, pages))
+
+    rate = {name: len(pages) / statistics.median(times) for name, times in seconds.items()}
+    print(f"{len(pages)} fixture articles, {args.rounds} rounds, median round")
+    print(f"{'':14}{'articles/s':>12}{'ratio':>8}")
+    for name in extractors:
+        print(f"{name:14}{rate[name]:12.0f}{rate[name] / rate['trafilatura']:7.1f}x")
+    print()
+    print(f"field accuracy (pages right of {len(pages)}; body: token F1 >= {BODY_F1_RIGHT})")
+    print(f"{'field':14}" + "".join(f"{name:>14}" for name in extractors))
+    totals = Counter()
+    for field in FIELDS:
+        row = f"{field:14}"
+        for name in extractors:
+            count = sum(right(field, got[field], want[field]) for got, want in zip(results[name], EXPECTED))
+            totals[name] += count
+            row += f"{count:>14}"
+        print(row)
+    print(f"{'all fields':14}" + "".join(f"{totals[n] / (len(FIELDS) * len(pages)):>13.0%} " for n in extractors))
+    f1 = {n: statistics.mean(token_f1(g["body"], w["body"]) for g, w in zip(results[n], EXPECTED)) for n in extractors}
+    print(f"{'body mean F1':14}" + "".join(f"{f1[n]:>14.3f}" for n in extractors))
+
+
+if __name__ == "__main__":
+    main()
