@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from parsel import Selector, SelectorList
@@ -21,7 +22,7 @@ from scrapy.http import TextResponse
 
 from newscrawl.items import ArticleItem
 from newscrawl.loaders import ArticleLoader
-from newscrawl.text import clean_text, element_set, paragraphs, split_byline
+from newscrawl.text import clean_text, element_set, paragraphs, repair_mojibake, split_byline
 from newscrawl.themes import PageLayout
 from newscrawl.urls import SiteUrls
 
@@ -40,12 +41,26 @@ class Extraction:
     """What reading one page gave: the item, if it is an article, and what went wrong."""
 
     item: ArticleItem | None
+    #: what relative links on the page resolve against (see :func:`page_base_url`)
+    base_url: str
     #: why the page is not an article ("not_article", "amp_copy", "no_title", "no_body")
     skipped: str | None = None
     #: the page's canonical URL even when it is not an article (AMP copies point to the post)
     canonical_url: str | None = None
-    #: (kind, detail) of recoverable problems: invalid JSON-LD, unparseable dates
+    #: (kind, detail) of recoverable problems: invalid JSON-LD, impossible, unparseable or future
+    #: dates, mojibake (repaired), several ``<h1>``
     problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def page_base_url(response: TextResponse) -> str:
+    """The URL relative links on *response* resolve against: its first ``<base href>``, else its own URL.
+
+    Not Scrapy's ``response.urljoin``: that looks for ``<base>`` in the first
+    4,096 characters only, and a WordPress ``<head>`` is longer than that.
+    """
+    # lxml's own tag iterator: what a selector would find, for a fraction of the cost on every page.
+    href = next((h for base in response.selector.root.iter("base") if (h := base.get("href"))), None)
+    return urljoin(response.url, href.strip()) if href else response.url
 
 
 def _jsonld_nodes(selector: Selector, problems: list[tuple[str, str]]) -> Iterator[dict[str, Any]]:
@@ -129,13 +144,17 @@ class ArticleExtractor:
         self.layout = layout
         self.timezone = timezone
 
-    def canonical_url(self, response: TextResponse) -> str | None:
-        """The page's own canonical URL: ``rel=canonical``, ``og:url``, else the fetched URL."""
+    def canonical_url(self, response: TextResponse, base_url: str) -> str | None:
+        """The page's own canonical URL: ``rel=canonical``, ``og:url``, else the fetched URL.
+
+        A declared URL off the site (a ``<base href>`` elsewhere, a syndicated copy
+        naming its source) is passed over: the item's URL is always on the site.
+        """
         for declared in (
             response.css("link[rel=canonical]::attr(href)").get(),
             response.css("meta[property='og:url']::attr(content)").get(),
         ):
-            if declared and (url := self.site_urls.canonical(response.urljoin(declared.strip()))):
+            if declared and (url := self.site_urls.canonical(urljoin(base_url, declared.strip()))):
                 return url
         return self.site_urls.canonical(response.url)
 
@@ -143,17 +162,22 @@ class ArticleExtractor:
         return bool(response.css(self.layout.article_page)) and not response.css(self.layout.not_article_page)
 
     def extract(self, response: TextResponse, now: datetime) -> Extraction:
-        canonical = self.canonical_url(response)
+        base_url = page_base_url(response)
+        canonical = self.canonical_url(response, base_url)
         if response.css(self.layout.amp_page):
-            return Extraction(None, skipped="amp_copy", canonical_url=canonical)
+            return Extraction(None, base_url, skipped="amp_copy", canonical_url=canonical)
         if not self.is_article(response):
-            return Extraction(None, skipped="not_article", canonical_url=canonical)
+            return Extraction(None, base_url, skipped="not_article", canonical_url=canonical)
         problems: list[tuple[str, str]] = []
+        text, repaired = repair_mojibake(response.text)
+        if repaired:
+            response = response.replace(body=text, encoding="utf-8")
+            problems.append(("mojibake", f"{repaired} double-encoded runs repaired"))
         data = StructuredData.from_page(response, problems)
         loader = ArticleLoader(
             response=response,
             site_urls=self.site_urls,
-            base_url=response.url,
+            base_url=base_url,
             timezone=self.timezone,
             now=now,
             date_problems=problems,
@@ -178,6 +202,9 @@ class ArticleExtractor:
         )
         self._add_dates(loader, response, data)
         title = loader.get_output_value("title") or ""
+        if (headings := sum(1 for _ in response.selector.root.iter("h1"))) > 1:
+            # The layout's title selectors decide; a second <h1> (a logo, a heading in the text) is not the title.
+            problems.append(("multiple_h1", f"{headings} <h1> elements, title {title!r}"))
         loader.add_value("language", f"{title}\n{loader.get_output_value('body') or ''}")
         _add_first_non_empty(loader, "categories", [_texts(response, c) for c in layout.categories] + [list(data.sections)])
         _add_first_non_empty(loader, "tags", [_texts(response, c) for c in layout.tags] + [list(data.keywords)])
@@ -188,10 +215,10 @@ class ArticleExtractor:
         loader.add_value("crawled_at", now)
         item = loader.load_item()
         if not item["title"]:
-            return Extraction(item, skipped="no_title", canonical_url=canonical, problems=problems)
+            return Extraction(item, base_url, skipped="no_title", canonical_url=canonical, problems=problems)
         if not item["body"]:
-            return Extraction(item, skipped="no_body", canonical_url=canonical, problems=problems)
-        return Extraction(item, canonical_url=canonical, problems=problems)
+            return Extraction(item, base_url, skipped="no_body", canonical_url=canonical, problems=problems)
+        return Extraction(item, base_url, canonical_url=canonical, problems=problems)
 
     def _body(self, response: TextResponse) -> tuple[list[str], list[str]]:
         """The body's paragraphs, and the authors of a byline split off its first paragraph."""

@@ -12,14 +12,34 @@ What it does beyond a static file server:
   ``<link rel='shortlink'>``) and slash-less paths with a 301 to the slashed one;
 * serves the theme's ``404.html`` with status 404 for everything else;
 * overlays several roots (the first that has a path wins), for "second day" copies;
-* records every request path, so tests can count what a crawl fetched.
+* serves what a root's ``responses.json`` says for the paths it lists, to play a
+  hostile or broken server (see below);
+* records every request path and when it came, so tests can count what a crawl fetched.
+
+``responses.json`` maps URL paths (exactly as requested, query excluded) to
+rules; every key is optional:
+
+``status``        status code (200)
+``headers``       extra headers; a ``Location`` starting with ``/`` gets the server's origin
+``times``         the rule answers only the first N requests, then the path is served as usual
+``file``          the body is this path's file (looked up like a request), not the rule's own
+                  path's; statuses from 300 up have no body unless ``file`` is given
+``content_type``  the Content-Type header, instead of the one the file's suffix gives
+``encoding``      transcode the (UTF-8) file to this encoding and declare it in the Content-Type
+``cut_at``        declare the whole body's Content-Length, send this many bytes, hang up
+``repeat``        repeat the file's ``<!-- repeat -->…<!-- /repeat -->`` block N times,
+                  with ``{n}`` in it counting from 0 (thousands of links, megabytes of page)
+``why``           a note for the reader; ignored
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import threading
+import time
+from collections import Counter
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,8 +58,13 @@ CONTENT_TYPES = {
     ".xml": "application/xml; charset=UTF-8",
     ".txt": "text/plain; charset=UTF-8",
     ".json": "application/json; charset=UTF-8",
+    ".pdf": "application/pdf",
+    ".png": "image/png",
 }
 INDEX_FILES = ("index.html", "index.xml")
+RULES_FILE = "responses.json"
+RULE_KEYS = frozenset({"status", "headers", "times", "file", "content_type", "encoding", "cut_at", "repeat", "why"})
+REPEAT_BLOCK = re.compile(rb"<!-- repeat -->(.*?)<!-- /repeat -->", re.S)
 
 
 class FixtureSite:
@@ -48,6 +73,28 @@ class FixtureSite:
     def __init__(self, roots: Sequence[Path]):
         self.roots = [Path(r).resolve() for r in roots]
         self.shortlinks = self._read_shortlinks()
+        self.rules = self._read_rules()
+        self._rule_hits: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def _read_rules(self) -> dict[str, dict]:
+        rules: dict[str, dict] = {}
+        for root in reversed(self.roots):  # earlier roots win
+            if (root / RULES_FILE).is_file():
+                rules.update(json.loads((root / RULES_FILE).read_text(encoding="utf-8")))
+        for path, rule in rules.items():
+            if unknown := set(rule) - RULE_KEYS:
+                raise ValueError(f"{RULES_FILE}: unknown keys {sorted(unknown)} for {path}")
+        return rules
+
+    def rule(self, path: str) -> dict | None:
+        """The rule answering this request of *path*, if any (a rule with ``times`` runs out)."""
+        rule = self.rules.get(path)
+        if rule is None or "times" not in rule:
+            return rule
+        with self._lock:
+            self._rule_hits[path] += 1
+            return rule if self._rule_hits[path] <= rule["times"] else None
 
     def _read_shortlinks(self) -> dict[str, str]:
         links: dict[str, str] = {}
@@ -86,8 +133,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self.server.requests.append(self.path)
+        self.server.request_log.append((time.monotonic(), self.path))
         parts = urlsplit(self.path)
         site = self.server.site
+        if (rule := site.rule(parts.path)) is not None:
+            return self._send_rule(parts.path, rule)
         post_id = parse_qs(parts.query).get("p", [""])[0]
         if parts.path == "/" and post_id:
             target = site.shortlinks.get(post_id)
@@ -97,7 +147,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._not_found()
         if needs_slash:
             return self._redirect(parts.path + "/" + (f"?{parts.query}" if parts.query else ""))
-        self._send(200, file)
+        body = self._body(file)
+        self._send(200, body, _content_type(file, body))
 
     def _redirect(self, location: str) -> None:
         path, separator, query = location.partition("?")
@@ -111,22 +162,54 @@ class _Handler(BaseHTTPRequestHandler):
         if page is None:
             self.send_error(404)
         else:
-            self._send(404, page)
+            body = self._body(page)
+            self._send(404, body, _content_type(page, body))
 
-    def _send(self, status: int, file: Path) -> None:
-        body = PRODUCTION_ORIGIN.sub(self.server.origin.encode(), file.read_bytes())
-        if file.name == "index.xml" and b"<rss" in body[:500]:
-            content_type = "application/rss+xml; charset=UTF-8"
-        else:
-            content_type = CONTENT_TYPES.get(file.suffix, "application/octet-stream")
+    def _send_rule(self, path: str, rule: dict) -> None:
+        status = rule.get("status", 200)
+        file = self.server.site.find(rule.get("file", path))[0] if "file" in rule or status < 300 else None
+        body = self._body(file, rule.get("repeat", 0)) if file else b""
+        content_type = _content_type(file, body) if file else "text/html; charset=UTF-8"
+        if encoding := rule.get("encoding"):
+            body = body.decode("utf-8").encode(encoding, "xmlcharrefreplace")
+            content_type = content_type.replace("UTF-8", encoding)
+        content_type = rule.get("content_type", content_type)
+        headers = {
+            name: self.server.origin + value if name == "Location" and value.startswith("/") else value
+            for name, value in rule.get("headers", {}).items()
+        }
+        self._send(status, body, content_type, headers, rule.get("cut_at"))
+
+    def _body(self, file: Path, repeat: int = 0) -> bytes:
+        body = file.read_bytes()
+        if repeat:
+            body = REPEAT_BLOCK.sub(lambda m: b"".join(m.group(1).replace(b"{n}", b"%d" % n) for n in range(repeat)), body)
+        return PRODUCTION_ORIGIN.sub(self.server.origin.encode(), body)
+
+    def _send(
+        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None, cut_at: int | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(body)
+        if cut_at is not None:
+            body, self.close_connection = body[:cut_at], True
+        try:
+            self.wfile.write(body)
+        except ConnectionError:  # the client gave up on the body (a page over its size limit)
+            self.close_connection = True
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
         """Silent: tests read :attr:`FixtureServer.requests` instead."""
+
+
+def _content_type(file: Path, body: bytes) -> str:
+    if file.name == "index.xml" and b"<rss" in body[:500]:
+        return "application/rss+xml; charset=UTF-8"
+    return CONTENT_TYPES.get(file.suffix, "application/octet-stream")
 
 
 class _Server(ThreadingHTTPServer):
@@ -134,6 +217,7 @@ class _Server(ThreadingHTTPServer):
     site: FixtureSite
     origin: str
     requests: list[str]
+    request_log: list[tuple[float, str]]
 
 
 class FixtureServer:
@@ -143,13 +227,19 @@ class FixtureServer:
         self._server = _Server((host, port), _Handler)
         self.site = self._server.site = FixtureSite(roots or (DEFAULT_ROOT,))
         self._server.requests = []
+        self._server.request_log = []
         self.url = self._server.origin = f"http://{host}:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def requests(self) -> list[str]:
-        """Paths requested so far, in order."""
+        """Paths requested so far, in order (tests may clear it between runs)."""
         return self._server.requests
+
+    @property
+    def request_log(self) -> list[tuple[float, str]]:
+        """``(time.monotonic(), path)`` of every request since the server started, in order."""
+        return list(self._server.request_log)
 
     def __enter__(self) -> FixtureServer:
         self._thread.start()

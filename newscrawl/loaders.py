@@ -1,16 +1,17 @@
 """The article item loader: declarative input and output processors per field.
 
 Context the processors read (passed as loader keyword arguments):
-``site_urls`` (:class:`~newscrawl.urls.SiteUrls`), ``base_url`` (the page URL
-relative links resolve against), ``timezone`` (the site's ``ZoneInfo``),
-``now`` (the crawl time, for relative dates) and ``date_problems`` (a list
-the date processor appends unparseable or impossible dates to).
+``site_urls`` (:class:`~newscrawl.urls.SiteUrls`), ``base_url`` (the URL
+relative links on the page resolve against: its ``<base href>``, else its
+own), ``timezone`` (the site's ``ZoneInfo``), ``now`` (the crawl time, for
+relative dates) and ``date_problems`` (a list the date processor appends
+unparseable, impossible or future dates to).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
@@ -21,6 +22,9 @@ from newscrawl.dates import InvalidDate, parse_iso, parse_visible_date
 from newscrawl.items import ArticleItem
 from newscrawl.text import clean_text, detect_language
 
+#: How far past the crawl time a date may lie: a timezone written wrong moves it by at most 14 hours,
+#: anything later is a placeholder or an event's date, not when the article appeared.
+FUTURE_TOLERANCE = timedelta(days=1)
 
 def unique(values: Iterable[Any]) -> list[Any]:
     """Output processor: the values in first-seen order, without repeats."""
@@ -35,24 +39,33 @@ def join_paragraphs(values: Iterable[str]) -> str | None:
 def parse_date(value: str, loader_context: dict[str, Any]) -> datetime | None:
     """Input processor: an ISO timestamp exactly, else a visible date in the site's timezone.
 
-    Impossible or unrecognised dates give None and are recorded in the
-    context's ``date_problems`` so the spider can count and log them.
+    Impossible, unrecognised and future dates (more than :data:`FUTURE_TOLERANCE`
+    after the crawl time) give None, so the next source in order of trust is used,
+    and are recorded in the context's ``date_problems`` so the spider can count
+    and log them.
     """
     parsed = parse_iso(value)
-    if parsed is not None:
-        return parsed
-    try:
-        parsed = parse_visible_date(value, loader_context["timezone"], loader_context["now"])
-    except InvalidDate:
-        loader_context["date_problems"].append(("invalid_date", value))
-        return None
+    if parsed is None:
+        try:
+            parsed = parse_visible_date(value, loader_context["timezone"], loader_context["now"])
+        except InvalidDate:
+            loader_context["date_problems"].append(("invalid_date", value))
+            return None
     if parsed is None:
         loader_context["date_problems"].append(("unparsed_date", value))
+    elif parsed > loader_context["now"] + FUTURE_TOLERANCE:
+        loader_context["date_problems"].append(("future_date", value))
+        return None
     return parsed
 
 
 def canonical_url(value: str, loader_context: dict[str, Any]) -> str | None:
-    """Input processor: an on-site link as its canonical production URL (None off-site)."""
+    """Input processor: an on-site link as its canonical production URL (None off-site).
+
+    A fragment-only link (``#respond``) points into the page itself, never to another article.
+    """
+    if value.startswith("#"):
+        return None
     absolute = urljoin(loader_context["base_url"], value)
     return loader_context["site_urls"].canonical(absolute)
 

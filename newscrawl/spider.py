@@ -12,21 +12,26 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from urllib.parse import parse_qs, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
-from scrapy.http import Request, Response, TextResponse
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DownloadCancelledError
+from scrapy.http import HtmlResponse, Request, Response, TextResponse, XmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from newscrawl.dates import parse_iso
-from newscrawl.extraction import ArticleExtractor
+from newscrawl.extraction import ArticleExtractor, page_base_url
 from newscrawl.incremental import StoredArticles, load_stored_articles
 from newscrawl.items import ArticleItem
+from newscrawl.middlewares import BadResponse
 from newscrawl.rendering import RenderRule, browser_request
 from newscrawl.themes import PageLayout
 from newscrawl.urls import SiteUrls
@@ -34,6 +39,8 @@ from newscrawl.urls import SiteUrls
 logger = logging.getLogger(__name__)
 
 _POST_ID_CLASS = re.compile(r"\bpostid-(\d+)\b")
+#: URL schemes of links that lead to no page, counted by name; any other non-web scheme is "other_scheme"
+_NAMED_SCHEMES = frozenset({"javascript", "mailto", "tel"})
 
 
 class NewsSiteSpider(scrapy.Spider):
@@ -56,8 +63,13 @@ class NewsSiteSpider(scrapy.Spider):
     )
     #: path of a section archive's first page
     section_path: ClassVar[re.Pattern[str]] = re.compile(r"^/category/[^/]+/(?:[^/]+/)*$")
+    #: the site's "page not found" page, whatever its status (WordPress's body class for its 404 template)
+    not_found_page: ClassVar[str] = "body.error404"
     #: page types that only work in a browser (e.g. an archive paginated by "Load more"): always rendered
     render_paths: ClassVar[tuple[RenderRule, ...]] = ()
+    #: articles with fewer words are stubs (a placeholder, a video's caption): dropped, to be picked up
+    #: once filled in, as they were never stored. NEWSCRAWL_MIN_BODY_WORDS, read by from_crawler.
+    min_body_words: int
 
     def __init__(
         self,
@@ -82,8 +94,16 @@ class NewsSiteSpider(scrapy.Spider):
             self.start_urls = [self.site_urls.base_url + path for path in self.entry_paths]
         self.extractor = ArticleExtractor(self.name, self.site_urls, self.layout, ZoneInfo(self.site_timezone))
         self._emitted: set[str] = set()
+        #: canonical URLs of the articles requested, so that their other forms are not even turned into requests
+        self._requested: set[str] = set()
         #: WordPress post id -> canonical URL, to resolve ``?p=N`` shortlinks without a request
         self._post_urls: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.min_body_words = crawler.settings.getint("NEWSCRAWL_MIN_BODY_WORDS", 20)
+        return spider
 
     def _crawl_url(self, url: str) -> str:
         canonical = self.site_urls.canonical(url)
@@ -109,19 +129,42 @@ class NewsSiteSpider(scrapy.Spider):
         segments = parts.path.strip("/").split("/")
         return len(segments) == 1 and bool(segments[0]) and segments[0] not in self.non_post_sections
 
-    def article_request(self, href: str, base: str, lastmod: str | None = None) -> Request | None:
+    def article_request(
+        self, href: str, base: str, lastmod: str | None = None, ignored: Counter[str] | None = None
+    ) -> Request | None:
         """A request for a link that may be a post, under its canonical URL.
 
-        None when the link cannot be a post, or when the article is stored and
-        unchanged since (per *lastmod*, a sitemap's) in an incremental crawl.
+        None when the link cannot be a post, leads to no page (``javascript:``,
+        ``mailto:``, a fragment) or to an article already requested under another
+        form (a tracking parameter, another domain), or when the article is stored
+        and unchanged since (per *lastmod*, a sitemap's) in an incremental crawl.
+        The second and third kinds are counted under ``links/ignored/<why>``, and in
+        *ignored* for the caller's summary.
         """
-        canonical = self.site_urls.canonical(_urljoin(base, href))
+        canonical = self._link(href, base, ignored)
         if canonical is None or not self.is_post_url(canonical):
+            return None
+        if canonical in self._requested:
+            self._ignore("duplicate", ignored)
             return None
         if not self.full and self.stored.is_current(canonical, lastmod):
             self._stat("incremental/skipped_stored")
             return None
+        self._requested.add(canonical)
         return self.page_request(self.site_urls.to_crawl(canonical))
+
+    def _link(self, href: str, base: str, ignored: Counter[str] | None) -> str | None:
+        """The canonical URL *href* leads to; None off the site, and (counted) for links to no page."""
+        href = href.strip()
+        if why := _dead_link(href):
+            self._ignore(why, ignored)
+            return None
+        return self.site_urls.canonical(urljoin(base, href))
+
+    def _ignore(self, why: str, ignored: Counter[str] | None) -> None:
+        self._stat(f"links/ignored/{why}")
+        if ignored is not None:
+            ignored[why] += 1
 
     def page_request(self, url: str, **meta: Any) -> Request:
         """A request for a page of the site, through the browser when a ``render_paths`` rule matches it."""
@@ -145,17 +188,20 @@ class NewsSiteSpider(scrapy.Spider):
         body_paragraph = ", ".join(f"{css} p" for css in self.layout.body)
         return browser_request(url, callback=self.parse, errback=self.on_error, wait_for=body_paragraph)
 
-    def listing_request(self, href: str, base: str) -> Request | None:
-        canonical = self.site_urls.canonical(_urljoin(base, href))
+    def listing_request(self, href: str, base: str, ignored: Counter[str] | None = None) -> Request | None:
+        canonical = self._link(href, base, ignored)
         if canonical is None or urlsplit(canonical).query:
             return None
         return self.page_request(self.site_urls.to_crawl(canonical))
 
     async def parse(self, response: Response) -> AsyncIterator[Request | ArticleItem]:
         """Dispatch on what the response is: sitemap, feed, article or listing page."""
-        if not isinstance(response, TextResponse):
-            self._stat("skipped/not_text")
-            logger.warning("Skipped %s: not a text page (%s)", response.url, response.headers.get("Content-Type"))
+        # By class, which Scrapy picks from the Content-Type, not by TextResponse: Scrapy
+        # sniffs a body it has no class for (application/pdf) and may call it text.
+        if not isinstance(response, (HtmlResponse, XmlResponse)):
+            self._stat("skipped/not_html")
+            content_type = (response.headers.get("Content-Type") or b"no Content-Type").decode("latin-1")
+            logger.warning("Skipped %s: not an HTML or XML page (%s)", response.url, content_type)
             return
         root = response.xpath("local-name(/*)").get()
         if root in ("sitemapindex", "urlset"):
@@ -189,18 +235,24 @@ class NewsSiteSpider(scrapy.Spider):
                 yield request
 
     async def parse_page(self, response: TextResponse) -> AsyncIterator[Request | ArticleItem]:
+        """An article page gives its item (and related links), a listing page its links.
+
+        Everything wrong with an article page is said in one line: why it is
+        dropped, or that it has no publication date, with the problems met on it.
+        """
         extraction = self.extractor.extract(response, datetime.now(timezone.utc))
-        for kind, detail in extraction.problems:
-            self._stat(f"problems/{kind}")
-            logger.warning("Problem on %s: %s (%s)", response.url, kind.replace("_", " "), detail)
         if extraction.skipped == "amp_copy":
             self._stat("skipped/amp_copy")
             if extraction.canonical_url and (request := self.article_request(extraction.canonical_url, response.url)):
                 yield request
             return
         if extraction.skipped == "not_article":
+            if response.css(self.not_found_page):
+                self._stat("skipped/soft_404")
+                logger.warning("Skipped %s: the site's 404 page, served with status %d", response.url, response.status)
+                return
             self._stat("pages/listing")
-            for request in self.follow_listing(response):
+            for request in self.follow_listing(response, extraction.base_url):
                 yield request
             return
         item = extraction.item
@@ -209,9 +261,14 @@ class NewsSiteSpider(scrapy.Spider):
             # (the handler counts it under newscrawl/rendered/no_body, or rendered/failed/...).
             yield self.render_request(response.url)
             return
-        if extraction.skipped:
-            self._stat(f"dropped/{extraction.skipped}")
-            logger.warning("Dropped article page %s: %s", response.url, extraction.skipped.replace("_", " "))
+        for kind, _ in extraction.problems:
+            self._stat(f"problems/{kind}")
+        problems = [_describe(kind, detail) for kind, detail in extraction.problems]
+        drop = (extraction.skipped, "") if extraction.skipped else self._short_body(item["body"])
+        if drop:
+            reason, detail = drop
+            self._stat(f"dropped/{reason}")
+            logger.warning("Dropped article page %s: %s", response.url, "; ".join([_describe(reason, detail), *problems]))
             return
         self._remember_post_id(response, item["url"])
         await self._resolve_shortlinks(item)
@@ -223,27 +280,45 @@ class NewsSiteSpider(scrapy.Spider):
             logger.debug("Already emitted %s (fetched as %s)", item["url"], response.url)
             return
         self._emitted.add(item["url"])
-        self._count_missing_dates(item)
+        if item["published_at"] is None:
+            self._stat("date/missing_published_at")
+            logger.warning("No publication date for %s%s", item["url"], f": {'; '.join(problems)}" if problems else "")
+        elif problems:
+            logger.warning("Problem on %s: %s", response.url, "; ".join(problems))
         yield item
 
-    def follow_listing(self, response: TextResponse) -> Iterator[Request]:
-        """Article links of a listing page, its further pages and the section archives it links."""
+    def _short_body(self, body: str) -> tuple[str, str] | None:
+        words = len(body.split())
+        if words < self.min_body_words:
+            return "short_body", f"{words} words, fewer than {self.min_body_words}"
+        return None
+
+    def follow_listing(self, response: TextResponse, base: str) -> Iterator[Request]:
+        """Article links of a listing page, its further pages and the section archives it links.
+
+        *base* is what the page's relative links resolve against. Links ignored
+        (dead, or more forms of an article already requested) are summed up in one line.
+        """
         layout = self.layout
+        ignored: Counter[str] = Counter()
         for href in response.css(layout.listing_article_links).getall():
-            if request := self.article_request(href, response.url):
+            if request := self.article_request(href, base, ignored=ignored):
                 yield request
-        if self._continue_pagination(response):
+        if self._continue_pagination(response, base):
             next_page = response.xpath(layout.next_page).get()
             for href in [next_page] if next_page else response.css(layout.pagination_links).getall():
-                if request := self.listing_request(href, response.url):
+                if request := self.listing_request(href, base, ignored):
                     yield request
         for href in response.css(layout.section_links).getall():
-            canonical = self.site_urls.canonical(_urljoin(response.url, href))
+            canonical = self.site_urls.canonical(_urljoin(base, href))
             if canonical and self.section_path.match(urlsplit(canonical).path) and "/page/" not in canonical:
-                if request := self.listing_request(canonical, response.url):
+                if request := self.listing_request(canonical, base):
                     yield request
+        if ignored:
+            summary = ", ".join(f"{count} {why}" for why, count in ignored.most_common())
+            logger.debug("Ignored links on %s: %s", response.url, summary)
 
-    def _continue_pagination(self, response: TextResponse) -> bool:
+    def _continue_pagination(self, response: TextResponse, base: str) -> bool:
         """Whether an archive's next page is worth reading.
 
         Archives list newest first, so not when this page already reaches back
@@ -255,7 +330,7 @@ class NewsSiteSpider(scrapy.Spider):
         if self.since and dates and min(dates) < self.since:
             self._stat("incremental/pagination_stopped_since")
             return False
-        links = [self.site_urls.canonical(_urljoin(response.url, h)) for h in response.css(layout.loop_article_links).getall()]
+        links = [self.site_urls.canonical(_urljoin(base, h)) for h in response.css(layout.loop_article_links).getall()]
         if not self.full and links and all(url in self.stored for url in links):
             self._stat("incremental/pagination_stopped_stored")
             logger.debug("Every article on %s is stored: not following its next page", response.url)
@@ -305,24 +380,37 @@ class NewsSiteSpider(scrapy.Spider):
         if 300 <= response.status < 400 and location:
             return self.site_urls.canonical(_urljoin(response.url, location))
         if response.status == 200 and isinstance(response, TextResponse):  # served in place
-            named = self.extractor.canonical_url(response)
+            named = self.extractor.canonical_url(response, page_base_url(response))
             return named if named and not _shortlink_id(named) else None
         return None
 
     # --- accounting ----------------------------------------------------------
 
-    def _count_missing_dates(self, item: ArticleItem) -> None:
-        if item["published_at"] is None:
-            self._stat("date/missing_published_at")
-            logger.warning("No publication date for %s", item["url"])
-
     def on_error(self, failure: Failure) -> None:
         """Count and log a failed request in one line; the crawl goes on."""
         request = failure.request  # type: ignore[attr-defined]
-        response = getattr(failure.value, "response", None)
-        reason = f"http_{response.status}" if response is not None else type(failure.value).__name__
+        error = failure.value
+        if isinstance(error, HttpError):
+            retry_after = error.response.headers.get("Retry-After")
+            detail = f"Retry-After {retry_after.decode('latin-1')}" if retry_after else ""
+            self._request_failed(request, f"http_{error.response.status}", detail)
+        elif isinstance(error, BadResponse):
+            self._request_failed(request, error.reason, str(error))
+        elif isinstance(error, DownloadCancelledError):
+            # Only DOWNLOAD_MAXSIZE cancels downloads, and Scrapy's downloader has already said so at
+            # WARNING, in one line with the URL and both sizes.
+            self._request_failed(request, "too_large", level=logging.DEBUG)
+        else:
+            self._request_failed(request, type(error).__name__)
+
+    def _request_failed(self, request: Request, reason: str, detail: str = "", level: int = logging.WARNING) -> None:
+        """Count a request that gave nothing to read under ``request_failed/<reason>``; log it in one line."""
         self._stat(f"request_failed/{reason}")
-        logger.warning("Request failed: %s (%s)", request.url, reason)
+        retries = request.meta.get("retry_times", 0)
+        after = f", after {retries} {'retry' if retries == 1 else 'retries'}" if retries else ""
+        # After redirects, name the URL the crawl asked for: that is the link it followed.
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        logger.log(level, "Request failed: %s (%s%s%s)", url, reason, f": {detail}" if detail else "", after)
 
 
 def _parse_since(value: str | None) -> datetime | None:
@@ -342,3 +430,19 @@ def _shortlink_id(url: str) -> str | None:
 
 def _urljoin(base: str, href: str) -> str:
     return urljoin(base, href.strip())
+
+
+def _dead_link(href: str) -> str | None:
+    """Why *href* leads to no page ("fragment", "javascript", "mailto", "tel", "other_scheme"); None for a web link."""
+    if not href or href.startswith("#"):
+        return "fragment"
+    scheme = urlsplit(href).scheme  # lower-cased
+    if scheme in ("", "http", "https"):
+        return None
+    return scheme if scheme in _NAMED_SCHEMES else "other_scheme"
+
+
+def _describe(kind: str, detail: str) -> str:
+    """``invalid date (31 Φεβρουαρίου 2025)``: a stat reason in words, with what it is about."""
+    words = kind.replace("_", " ")
+    return f"{words} ({detail})" if detail else words

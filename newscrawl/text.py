@@ -161,6 +161,47 @@ def split_byline(paragraph: str) -> tuple[list[str], str] | None:
     return None
 
 
+# --- mojibake ----------------------------------------------------------------
+
+# UTF-8 text stored or served as Windows-1252 (MySQL's "latin1", which leaves cp1252's five
+# undefined bytes as C1 controls) turns each multi-byte character into two or three characters:
+# the byte's own code point (Latin-1), or for 0x80-0x9F cp1252's letter or symbol.
+_CP1252_SYMBOLS = {char: b for b in range(0x80, 0xA0) if (char := bytes([b]).decode("cp1252", "ignore"))}
+_SLOPPY_CP1252: dict[int, int] = {b: b for b in range(0x80, 0x100)} | {ord(c): b for c, b in _CP1252_SYMBOLS.items()}
+_CONTINUATION = f"[\x80-\xbf{re.escape(''.join(_CP1252_SYMBOLS))}]"
+# Runs of what UTF-8 lead and continuation bytes look like through cp1252: "Î•Î»" for "Ελ", "â€™" for "’".
+_MOJIBAKE = re.compile(f"(?:[\xc2-\xdf]{_CONTINUATION}|[\xe0-\xef]{_CONTINUATION}{{2}})+")
+# Lead bytes of Greek letters (Î, Ï), of punctuation such as ’ “ – (â) and of Latin accents (Ã, Â): every
+# double-encoded page has some. Looking for them is a hundred times faster than the regex above.
+_MOJIBAKE_HINTS = "ÎÏâÃÂ"
+
+
+def repair_mojibake(text: str) -> tuple[str, int]:
+    """Undo double encoding (UTF-8 read as Windows-1252) in *text*; the text and the number of runs repaired.
+
+    Each run of characters that are, read back as cp1252 bytes, valid UTF-8 is
+    replaced by what those bytes say; anything else, including correctly encoded
+    text around the runs, is left alone. A run that is not valid UTF-8 stays as it
+    is, so legitimate Latin-1 text is safe unless it happens to spell a valid
+    UTF-8 sequence (a capital like ``Ö`` followed by ``»``), which news text does not.
+    """
+    if not any(hint in text for hint in _MOJIBAKE_HINTS):
+        return text, 0
+    repaired = 0
+
+    def decode(match: re.Match[str]) -> str:
+        nonlocal repaired
+        try:
+            fixed = bytes(_SLOPPY_CP1252[ord(c)] for c in match.group(0)).decode("utf-8")
+        except UnicodeDecodeError:
+            return match.group(0)
+        repaired += 1
+        return fixed
+
+    text = _MOJIBAKE.sub(decode, text)
+    return text, repaired
+
+
 # --- language ----------------------------------------------------------------
 
 _GREEK_LETTER = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")

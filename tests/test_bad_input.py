@@ -1,0 +1,329 @@
+"""Bad input: one crawl of the fixture site with a corpus of hostile and broken responses mixed in.
+
+``fixtures/iproini/bad/`` is served over the good copy. Its ``responses.json``
+makes the server misbehave (statuses, Retry-After, redirects, content types,
+encodings, cut and oversized bodies) and ``/tag/bad-input/`` links every case,
+the way the theme links articles. Each case must leave the crawl going, lose no
+good article, be counted under a readable reason and be said in exactly one line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from scrapy import Spider
+from scrapy.http import HtmlResponse, Request, Response
+from scrapy.utils.test import get_crawler
+
+from newscrawl.extraction import page_base_url
+from newscrawl.fixture_server import DEFAULT_ROOT, PRODUCTION_ORIGIN, FixtureServer
+from newscrawl.loaders import parse_date
+from newscrawl.middlewares import SiteRedirectMiddleware, TooManyRedirects, retry_after
+from newscrawl.text import repair_mojibake
+from tests.conftest import read_jsonl, run_crawl
+
+BAD_ROOT = DEFAULT_ROOT.parent / "bad"
+BAD_EXPECTED = {a["url"]: a for a in json.loads((BAD_ROOT / "expected.json").read_text(encoding="utf-8"))["articles"]}
+PRODUCTION = "https://www.iproini.com"
+FIELDS = (
+    "url", "site", "title", "description", "body", "authors", "published_at", "modified_at",
+    "language", "categories", "tags", "image_url", "related_urls",
+)
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[(?P<logger>[^\]]+)\] (?P<level>[A-Z]+): (?P<message>.*)$")
+
+
+@dataclass
+class Crawl:
+    items: dict[str, dict]
+    stats: dict[str, int]
+    #: the log until the spider closed (what the storage says while shutting down is not the crawl's)
+    log: str
+    #: (logger, level, message) of its lines
+    lines: list[tuple[str, str, str]]
+    #: (time, path) of every request the server answered
+    requests: list[tuple[float, str]]
+    origin: str
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory) -> Crawl:
+    out = tmp_path_factory.mktemp("bad-input")
+    with FixtureServer(BAD_ROOT, DEFAULT_ROOT) as server:
+        origin = server.url
+        starts = ",".join(origin + path for path in ("/", "/sitemap_index.xml", "/feed/", "/tag/bad-input/"))
+        process = run_crawl(
+            "iproini", "-a", f"base_url={origin}", "-a", f"start_urls={starts}", "-O", str(out / "items.jsonl"),
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=1",
+            # Spidermon rightly fails a run this broken; its monitors have tests of their own.
+            "-s", "SPIDERMON_ENABLED=False",
+            env={"NEWSCRAWL_DATA_DIR": str(out / "data")},
+        )
+        requests = server.request_log
+    assert process.returncode == 0, process.stderr[-3000:]
+    log = process.stderr
+    dump = log.rsplit("Dumping Scrapy stats:", 1)[1]
+    stats = {key: int(value) for key, value in re.findall(r"'([^']+)': (\d+)[,}]", dump)}
+    running = log.split("] INFO: Closing spider", 1)[0]
+    lines = [(m["logger"], m["level"], m["message"]) for m in map(LOG_LINE.match, running.splitlines()) if m]
+    items = {item["url"]: item for item in read_jsonl(out / "items.jsonl")}
+    return Crawl(items, stats, running, lines, requests, origin)
+
+
+def served_size(path: str, origin: str) -> int:
+    """Bytes the fixture server sends for a file of the bad corpus (production origins rewritten to *origin*)."""
+    return len(PRODUCTION_ORIGIN.sub(origin.encode(), (BAD_ROOT / path).read_bytes()))
+
+
+def mentions(message: str, url: str) -> bool:
+    return re.search(re.escape(url) + r"(?![\w/-])", message) is not None
+
+
+# path -> the one line (logger, level, message) the case gives; {o} is the server's origin, {size}
+# the bytes served (those of SIZES' file, else any number). Every warning of the crawl is one of these.
+CASE_LINES = {
+    # HTTP errors: 4xx at once, 429/500/503 after a retry; a Retry-After over the limit is not waited for.
+    "/forbidden-article/": ("newscrawl.spider", "WARNING", "Request failed: {o}/forbidden-article/ (http_403)"),
+    "/missing-article/": ("newscrawl.spider", "WARNING", "Request failed: {o}/missing-article/ (http_404)"),
+    "/removed-article/": ("newscrawl.spider", "WARNING", "Request failed: {o}/removed-article/ (http_410)"),
+    "/rate-limited-article/": (
+        "newscrawl.spider", "WARNING", "Request failed: {o}/rate-limited-article/ (http_429: Retry-After 1, after 1 retry)",
+    ),
+    "/rate-limited-for-a-day/": (
+        "newscrawl.spider", "WARNING", "Request failed: {o}/rate-limited-for-a-day/ (http_429: Retry-After 86400)",
+    ),
+    "/server-error-article/": ("newscrawl.spider", "WARNING", "Request failed: {o}/server-error-article/ (http_500, after 1 retry)"),
+    "/unavailable-article/": ("newscrawl.spider", "WARNING", "Request failed: {o}/unavailable-article/ (http_503, after 1 retry)"),
+    # Bodies that are not a whole page: retried, then given up.
+    "/empty-article/": ("newscrawl.spider", "WARNING", "Request failed: {o}/empty-article/ (empty_response, after 1 retry)"),
+    "/truncated-article/": (
+        "newscrawl.spider", "WARNING",
+        "Request failed: {o}/truncated-article/ (truncated: no </html> in {size} bytes, after 1 retry)",
+    ),
+    "/connection-cut-article/": (
+        "newscrawl.spider", "WARNING",
+        "Request failed: {o}/connection-cut-article/ (truncated: connection lost after 3000 of {size} bytes, after 1 retry)",
+    ),
+    # Redirects.
+    "/redirect-loop/": (
+        "newscrawl.spider", "WARNING",
+        "Request failed: {o}/redirect-loop/ (redirect_loop: {o}/redirect-loop/ → {o}/redirect-loop-back/ → {o}/redirect-loop/)",
+    ),
+    "/moved-off-site/": (
+        "newscrawl.spider", "WARNING",
+        "Request failed: {o}/moved-off-site/ (offsite_redirect: {o}/moved-off-site/ → https://news.example.org/greek-shipping-registry/)",
+    ),
+    # Scrapy's downloader says it, with both sizes; the spider only counts it.
+    "/oversized-article/": (
+        "scrapy.core.downloader.handlers.http11", "WARNING",
+        "Expected to receive {size} bytes which is larger than download max size (10485760) in request <GET {o}/oversized-article/>.",
+    ),
+    # Fetched, nothing to read.
+    "/soft-404-article/": ("newscrawl.spider", "WARNING", "Skipped {o}/soft-404-article/: the site's 404 page, served with status 200"),
+    "/annual-report-2024/": (
+        "newscrawl.spider", "WARNING", "Skipped {o}/annual-report-2024/: not an HTML or XML page (application/pdf)",
+    ),
+    "/photo-of-the-day/": ("newscrawl.spider", "WARNING", "Skipped {o}/photo-of-the-day/: not an HTML or XML page (image/png)"),
+    # Article pages dropped.
+    "/no-title-article/": ("newscrawl.spider", "WARNING", "Dropped article page {o}/no-title-article/: no title"),
+    "/short-body-article/": (
+        "newscrawl.spider", "WARNING", "Dropped article page {o}/short-body-article/: short body (3 words, fewer than 20)",
+    ),
+    # Articles kept, with what was wrong on them.
+    "/future-date-article/": (
+        "newscrawl.spider", "WARNING",
+        f"No publication date for {PRODUCTION}/future-date-article/: future date (2099-05-01T10:00:00+00:00)",
+    ),
+    "/tourkia-nees-diekdikiseis-sto-aigaio/": (  # in the good copy
+        "newscrawl.spider", "WARNING",
+        f"No publication date for {PRODUCTION}/tourkia-nees-diekdikiseis-sto-aigaio/: invalid date (31 Φεβρουαρίου 2025)",
+    ),
+    "/two-h1-article/": (
+        "newscrawl.spider", "WARNING",
+        "Problem on {o}/two-h1-article/: multiple h1 (2 <h1> elements, title 'Ferry strike leaves thousands stranded in Piraeus')",
+    ),
+    "/invalid-jsonld-article/": (
+        "newscrawl.spider", "WARNING",
+        "Problem on {o}/invalid-jsonld-article/: invalid jsonld "
+        "(Expecting property name enclosed in double quotes: line 1 column 175 (char 174))",
+    ),
+    "/mojibake-article/": ("newscrawl.spider", "WARNING", "Problem on {o}/mojibake-article/: mojibake (103 double-encoded runs repaired)"),
+    # Links that lead nowhere, and 3,000 tracking-parameter forms of one article: one line per page.
+    "/tag/bad-input/": (
+        "newscrawl.spider", "DEBUG", "Ignored links on {o}/tag/bad-input/: 1 javascript, 1 mailto, 1 tel, 1 other_scheme, 1 fragment",
+    ),
+    "/tag/bad-input/page/2/": ("newscrawl.spider", "DEBUG", "Ignored links on {o}/tag/bad-input/page/2/: 2999 duplicate"),
+}
+SIZES = {"/truncated-article/": "truncated-article/index.html", "/connection-cut-article/": "connection-cut-article/index.html"}
+# Read like any article, whatever their bytes: their encodings, <base href> and tracking links are handled silently.
+READ_SILENTLY = (
+    "/windows-1253-article/", "/iso-8859-7-article/", "/base-href-article/", "/base-href-root-article/", "/tracked-article/",
+)
+
+
+def expected_line(path: str, origin: str) -> tuple[str, str, re.Pattern[str]]:
+    logger, level, message = CASE_LINES[path]
+    size = str(served_size(SIZES[path], origin)) if path in SIZES else r"\d+"
+    pattern = re.escape(message.replace("{o}", origin)).replace(re.escape("{size}"), size)
+    return logger, level, re.compile(pattern)
+
+
+def test_the_crawl_goes_on_and_loses_no_good_article(crawl, expected_articles):
+    assert set(crawl.items) == set(expected_articles) | set(BAD_EXPECTED)
+    for url, item in crawl.items.items():
+        expected = expected_articles.get(url) or BAD_EXPECTED[url]
+        assert {field: item[field] for field in FIELDS} == {field: expected[field] for field in FIELDS}, url
+    assert "Traceback" not in crawl.log
+    assert not [line for line in crawl.lines if line[1] in ("ERROR", "CRITICAL")]
+
+
+@pytest.mark.parametrize("path", CASE_LINES)
+def test_each_case_is_said_in_exactly_one_line(crawl, path):
+    logger, level, pattern = expected_line(path, crawl.origin)
+    urls = (crawl.origin + path, PRODUCTION + path)
+    # At DEBUG, Scrapy mentions every URL ("Crawled (200) <GET ...>"): only the spider's lines count there.
+    loggers = ("newscrawl",) if level == "DEBUG" else ("newscrawl", "scrapy")
+    said = [
+        line for line in crawl.lines
+        if line[1] == level and line[0].startswith(loggers) and any(mentions(line[2], url) for url in urls)
+    ]
+    assert [(name, lvl) for name, lvl, _ in said] == [(logger, level)], said
+    assert pattern.fullmatch(said[0][2]), said[0][2]
+
+
+def test_no_other_warnings_and_silence_on_pages_read_as_usual(crawl):
+    patterns = [pattern for _, level, pattern in (expected_line(p, crawl.origin) for p in CASE_LINES) if level == "WARNING"]
+    warnings = [message for name, level, message in crawl.lines if level == "WARNING" and name.startswith(("newscrawl", "scrapy"))]
+    matched = sorted(next(i for i, pattern in enumerate(patterns) if pattern.fullmatch(m)) for m in warnings)
+    assert matched == list(range(len(patterns)))
+    for path in READ_SILENTLY:
+        assert not [line for line in crawl.lines if line[1] != "DEBUG" and mentions(line[2], crawl.origin + path)]
+
+
+def test_each_case_is_counted_under_its_reason(crawl):
+    counted = {
+        key.removeprefix("newscrawl/"): value
+        for key, value in crawl.stats.items()
+        if key.startswith(("newscrawl/request_failed/", "newscrawl/skipped/", "newscrawl/dropped/", "newscrawl/problems/", "newscrawl/links/ignored/"))
+    }
+    # Every page of the good copy links articles requested before: their count depends on it, not on the corpus.
+    assert counted.pop("links/ignored/duplicate") >= 2999
+    assert counted == {
+        "request_failed/http_403": 1,
+        "request_failed/http_404": 1,
+        "request_failed/http_410": 1,
+        "request_failed/http_429": 2,
+        "request_failed/http_500": 1,
+        "request_failed/http_503": 1,
+        "request_failed/empty_response": 1,
+        "request_failed/truncated": 2,
+        "request_failed/redirect_loop": 1,
+        "request_failed/offsite_redirect": 1,
+        "request_failed/too_large": 1,
+        "skipped/soft_404": 1,
+        "skipped/not_html": 2,
+        "dropped/no_title": 1,
+        "dropped/short_body": 1,
+        "problems/future_date": 1,
+        "problems/invalid_date": 1,
+        "problems/invalid_jsonld": 1,
+        "problems/mojibake": 1,
+        "problems/multiple_h1": 1,
+        "links/ignored/javascript": 1,
+        "links/ignored/mailto": 1,
+        "links/ignored/tel": 1,
+        "links/ignored/other_scheme": 1,
+        "links/ignored/fragment": 1,
+    }
+    assert crawl.stats["newscrawl/date/missing_published_at"] == 2
+    assert crawl.stats["retry/reason_count/empty_response"] == 1
+    assert crawl.stats["retry/reason_count/truncated"] == 2
+
+
+def test_transient_failures_are_retried_once_and_permanent_ones_not_at_all(crawl):
+    bad_paths = set(CASE_LINES) - {"/tourkia-nees-diekdikiseis-sto-aigaio/", "/tag/bad-input/", "/tag/bad-input/page/2/"}
+    fetched = [path for _, path in crawl.requests]
+    retried = {"/rate-limited-article/", "/server-error-article/", "/unavailable-article/", "/empty-article/",
+               "/truncated-article/", "/connection-cut-article/"}
+    assert {path: fetched.count(path) for path in bad_paths} == {path: 2 if path in retried else 1 for path in bad_paths}
+    assert fetched.count("/redirect-loop-back/") == 1  # the loop is caught on its first turn
+    assert "/greek-shipping-registry/" not in fetched
+
+
+def test_retry_after_is_waited_for_up_to_its_limit(crawl):
+    def gaps(path: str) -> list[float]:
+        times = [when for when, fetched in crawl.requests if fetched == path]
+        return [later - earlier for earlier, later in zip(times, times[1:])]
+
+    assert [gap >= 1.0 for gap in gaps("/rate-limited-article/")] == [True]
+    # A good article rate limited once is fetched again after the wait, and kept (see the first test).
+    assert [gap >= 1.0 for gap in gaps("/netanyahu-to-meet-president-trump-on-monday/")] == [True]
+    assert gaps("/rate-limited-for-a-day/") == []
+
+
+def test_thousands_of_tracking_variants_make_one_request(crawl):
+    assert [path for _, path in crawl.requests if path.startswith("/tracked-article")] == ["/tracked-article/"]
+    assert [path for _, path in crawl.requests if "utm_" in path or "fbclid" in path or "gclid" in path] == []
+
+
+# --- the pieces, on their own -------------------------------------------------
+
+
+def test_base_href_beyond_scrapys_first_4096_characters_is_honoured():
+    body = (BAD_ROOT / "base-href-root-article/index.html").read_bytes()
+    assert body.index(b"<base ") > 4096
+    response = HtmlResponse("https://www.iproini.com/base-href-root-article/", body=body, encoding="utf-8")
+    assert response.urljoin("x/") == "https://www.iproini.com/base-href-root-article/x/"  # Scrapy misses it
+    assert page_base_url(response) == "https://www.iproini.com/"
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("Η Ελλάδα και η «Κύπρος» – Ώρα ΐ ύ Πρωινή", 10),  # one run per word: spaces are ASCII
+        ("Ferry strike: “don’t travel” … café", 5),  # “ and ’ are two runs around "don"
+    ],
+)
+def test_mojibake_is_repaired_and_clean_text_left_alone(text, runs):
+    # UTF-8 read as Windows-1252, the bytes it leaves undefined (in ύ, Ώ, ΐ) kept as C1 controls.
+    double_encoded = "".join(
+        chr(b) if b < 0x80 or not bytes([b]).decode("cp1252", "ignore") else bytes([b]).decode("cp1252")
+        for b in text.encode("utf-8")
+    )
+    assert repair_mojibake(double_encoded) == (text, runs)
+    assert repair_mojibake(f"{text} {double_encoded}") == (f"{text} {text}", runs)
+    assert repair_mojibake(text) == (text, 0)
+    assert repair_mojibake("Ö» À« naïve déjà vu") == ("Ö» À« naïve déjà vu", 0)
+
+
+def test_future_dates_beyond_a_day_are_refused():
+    now = datetime(2025, 7, 16, 12, 0, tzinfo=timezone.utc)
+    problems: list[tuple[str, str]] = []
+    context = {"timezone": ZoneInfo("America/New_York"), "now": now, "date_problems": problems}
+    later = (now + timedelta(hours=23)).isoformat()
+    assert parse_date(later, context) == now + timedelta(hours=23)  # a timezone written wrong, not the future
+    assert parse_date("2025-07-18T12:00:00+00:00", context) is None
+    assert parse_date("1 Ιανουαρίου 2099", context) is None
+    assert problems == [("future_date", "2025-07-18T12:00:00+00:00"), ("future_date", "1 Ιανουαρίου 2099")]
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [(b"120", 120.0), (b"Wed, 21 Oct 2015 07:28:00 GMT", 0.0), (b"soon", None), (None, None)],
+)
+def test_retry_after_values(header, seconds):
+    headers = {"Retry-After": header} if header else {}
+    assert retry_after(Response("https://www.iproini.com/", status=429, headers=headers)) == seconds
+
+
+def test_a_redirect_chain_longer_than_the_limit_fails_by_name():
+    crawler = get_crawler(Spider, {"REDIRECT_MAX_TIMES": 5})
+    middleware = SiteRedirectMiddleware.from_crawler(crawler)
+    request = Request("https://www.iproini.com/hop-6/", meta={"redirect_times": 5, "redirect_ttl": 1})
+    response = Response(request.url, status=301, headers={"Location": "/hop-7/"}, request=request)
+    with pytest.raises(TooManyRedirects, match="more than 5"):
+        middleware.process_response(request, response)
