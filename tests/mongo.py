@@ -97,6 +97,9 @@ def crawl_settings(overrides: dict[str, Any]) -> Settings:
             "REMOTE_CONTROL_ENABLED": False,
             # these spiders make no request, and the project's browser handler needs a reactor
             "DOWNLOAD_HANDLERS": {"http": None, "https": None},
+            # storage on its own: no item validation in front of it, no monitors or run records
+            # (tests/test_monitoring.py turns them on)
+            "SPIDERMON_ENABLED": False,
             "LOG_LEVEL": "INFO",
             **overrides,
         },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from secantus import SecantusDBServer
@@ -25,6 +26,9 @@ class EmbeddedServer:
         self.port = port
         self.test_commands = test_commands
         self._server: SecantusDBServer | None = None
+        # secantus must be stopped by the thread that started it: on close it persists its oplog
+        # metadata through that thread's storage session, and logs an ERROR from any other thread.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="secantus")
 
     @property
     def uri(self) -> str:
@@ -32,6 +36,13 @@ class EmbeddedServer:
 
     def start(self) -> str:
         """Start serving; return the connection string."""
+        return self._thread.submit(self._start).result()
+
+    def stop(self) -> None:
+        """Stop serving and close the store cleanly (WiredTiger checkpoints on close)."""
+        self._thread.submit(self._stop).result()
+
+    def _start(self) -> str:
         self.path.mkdir(parents=True, exist_ok=True)
         try:
             self._server = SecantusDBServer(
@@ -54,8 +65,7 @@ class EmbeddedServer:
         self.port = self._server.address[1]
         return self.uri
 
-    def stop(self) -> None:
-        """Stop serving and close the store cleanly (WiredTiger checkpoints on close)."""
+    def _stop(self) -> None:
         if self._server is not None:
             # secantus 0.7 closes its listening socket without shutting it down, which on Linux
             # leaves its accept() thread blocked until stop() gives up joining it after 2 s.

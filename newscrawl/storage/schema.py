@@ -4,7 +4,8 @@ This module is the single definition of the document contract that downstream
 teams query (docs/storage.md renders it). The schema uses MongoDB's
 ``$jsonSchema`` dialect (``bsonType``) because the server enforces it as the
 collection validator; anything else that validates articles should derive its
-rules from :data:`ARTICLE_SCHEMA` rather than restate them.
+rules from :data:`ARTICLE_SCHEMA` rather than restate them, as
+:data:`ARTICLE_ITEM_SCHEMA` does for items before they are stored.
 """
 
 from __future__ import annotations
@@ -107,3 +108,49 @@ VERSION_INDEXES: tuple[IndexModel, ...] = (
         unique=True,
     ),
 )
+
+
+#: Item fields holding URLs. The item schema checks them as ``uri``: MongoDB's ``$jsonSchema``
+#: has no ``format`` keyword, so this is the one rule the server cannot enforce for us.
+URL_FIELDS: tuple[str, ...] = ("url", "image_url", "source_url", "related_urls")
+
+# JSON type of each BSON type the item fields use: an item in its JSON form (what feeds write,
+# what Spidermon validates) carries dates as ISO 8601 strings.
+_JSON_TYPES = {"string": "string", "array": "array", "null": "null", "date": "string"}
+
+
+def _json_rule(rule: dict[str, Any], *, url: bool) -> dict[str, Any]:
+    """A property of :data:`ARTICLE_SCHEMA` as standard JSON Schema; *url*: the value is a URL (or a list of them)."""
+    bson_types = rule["bsonType"] if isinstance(rule["bsonType"], list) else [rule["bsonType"]]
+    json_types = list(dict.fromkeys(_JSON_TYPES[kind] for kind in bson_types))
+    converted = {key: value for key, value in rule.items() if key not in ("bsonType", "items")}
+    converted["type"] = json_types[0] if len(json_types) == 1 else json_types
+    if "date" in bson_types:
+        converted["format"] = "date-time"
+    if "items" in rule:
+        converted["items"] = _json_rule(rule["items"], url=url)
+    elif url:
+        converted["format"] = "uri"
+    return converted
+
+
+def item_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of an article item in its JSON form, derived from :data:`ARTICLE_SCHEMA`.
+
+    The item fields' rules, with each BSON type replaced by its JSON type, dates
+    as ``date-time`` strings and :data:`URL_FIELDS` as ``uri``. Every field is
+    required (the item loader fills them all) and no other field is allowed.
+    """
+    properties = ARTICLE_SCHEMA["properties"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "newscrawl article item",
+        "type": "object",
+        "required": list(ARTICLE_FIELDS),
+        "additionalProperties": False,
+        "properties": {name: _json_rule(properties[name], url=name in URL_FIELDS) for name in ARTICLE_FIELDS},
+    }
+
+
+#: The article item's JSON Schema, checked by Spidermon's item validation (``SPIDERMON_VALIDATION_SCHEMAS``).
+ARTICLE_ITEM_SCHEMA: dict[str, Any] = item_json_schema()

@@ -1,0 +1,21 @@
+"""Data quality: item validation and run monitors with Spidermon (docs/monitoring.md).
+
+* ``validation``: Spidermon's item validation pipeline with the article item
+  schema; which errors drop an article and which only flag it.
+* ``summary``: a run's numbers from its stats (articles found, stored,
+  dropped; coverage of each field among the articles found).
+* ``monitors``, ``suites``: the checks run when the spider closes.
+* ``history``: previous runs in MongoDB and the sharp-drop comparison.
+* ``actions``, ``report``: the run's record, its text report and summary line.
+* ``commands``: ``scrapy crawl`` exiting non-zero when the monitors failed.
+"""
+
+import warnings
+
+from scrapy.exceptions import ScrapyDeprecationWarning
+
+# Spidermon 1.27 logs its monitor results through Spider.log(), deprecated in Scrapy 2.19: one
+# WARNING per crawl that says nothing about the crawl. Silenced for Spidermon's own call only.
+warnings.filterwarnings(
+    "ignore", message=r"Spider\.log\(\) is deprecated", category=ScrapyDeprecationWarning, module=r"spidermon\."
+)

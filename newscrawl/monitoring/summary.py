@@ -1,0 +1,164 @@
+"""What a run produced, read from its stats: articles found, stored and dropped, and field coverage.
+
+Coverage is measured against the articles the crawl *found*, not only those it
+stored: an article page dropped because its body (or title) could not be read
+counts as an article without a body. Otherwise a theme change that hides the
+text would leave body coverage at 100% while the articles silently vanish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from scrapy import Spider
+
+from newscrawl.items import ARTICLE_FIELDS, ArticleItem
+
+#: Per-field counts of scraped items that have a value (Spidermon's SPIDERMON_ADD_FIELD_COVERAGE).
+PRESENT_STAT = f"spidermon_item_scraped_count/{ArticleItem.__name__}/{{field}}"
+#: Article pages dropped because a field was missing: by the spider (``no_title``, ``no_body``)
+#: or by ValidatePipeline (``url``, ``title``, ``body``).
+MISSING_STATS = ("newscrawl/dropped/no_{field}", "newscrawl/validate/missing_field/{field}")
+#: One count per article page dropped as incomplete (a page can miss several fields).
+INCOMPLETE_STATS = (
+    "newscrawl/dropped/no_title",
+    "newscrawl/dropped/no_body",
+    "item_dropped_reasons_count/MissingRequiredField",
+)
+#: Articles dropped for schema errors (newscrawl.monitoring.validation.InvalidArticle).
+INVALID_STAT = "item_dropped_reasons_count/InvalidArticle"
+#: Links to already stored articles that an incremental crawl did not fetch again.
+SKIPPED_STORED_STAT = "newscrawl/incremental/skipped_stored"
+#: Pages the browser failed to render, by reason (newscrawl.rendering).
+RENDER_FAILED_PREFIX = "newscrawl/rendered/failed/"
+#: Articles sent to the dead-letter file (newscrawl.pipelines.mongo).
+DEAD_LETTER_STAT = "newscrawl/mongo/deadletter_count"
+
+
+def counts_under(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
+    """The stats named *prefix* + something, by that something."""
+    return {key.removeprefix(prefix): value for key, value in stats.items() if key.startswith(prefix)}
+
+
+@dataclass(frozen=True)
+class FieldCoverage:
+    """How many of the articles found have a field."""
+
+    present: int
+    found: int
+
+    @property
+    def ratio(self) -> float | None:
+        return self.present / self.found if self.found else None
+
+
+def crawl_kind(spider: Spider) -> str:
+    """Which earlier runs this one compares with: ``full`` (``-a full=1``), ``since`` (``-a since=DATE``)
+    or ``incremental`` (the default, fetching only what is new); their article counts differ by design."""
+    if getattr(spider, "since", None):
+        return "since"
+    return "full" if getattr(spider, "full", False) else "incremental"
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One run in numbers: what the report shows, the monitors judge and the runs collection keeps."""
+
+    spider: str
+    kind: str
+    started_at: datetime | None
+    finished_at: datetime | None
+    finish_reason: str | None
+    #: articles that went through every pipeline
+    stored: int
+    #: article pages dropped for a missing title or body
+    incomplete: int
+    #: articles dropped for schema errors
+    invalid: int
+    #: links to stored articles an incremental crawl skipped (an article linked twice counts twice)
+    skipped_stored: int
+    coverage: Mapping[str, FieldCoverage]
+    #: whether every monitor passed; None until they have run
+    passed: bool | None = None
+    failed_monitors: tuple[str, ...] = ()
+
+    @property
+    def found(self) -> int:
+        """Article pages read: stored or dropped (duplicates aside)."""
+        return self.stored + self.incomplete + self.invalid
+
+    @property
+    def seen(self) -> int:
+        """Articles found plus links to stored ones: what shows that navigation still finds articles,
+        in a full crawl and in an incremental one that has nothing new to fetch."""
+        return self.found + self.skipped_stored
+
+    @classmethod
+    def from_stats(cls, stats: Mapping[str, Any], spider: Spider) -> RunSummary:
+        stored = stats.get("item_scraped_count", 0)
+        coverage = {}
+        for name in ARTICLE_FIELDS:
+            missing = sum(stats.get(key.format(field=name), 0) for key in MISSING_STATS)
+            coverage[name] = FieldCoverage(stats.get(PRESENT_STAT.format(field=name), 0), stored + missing)
+        return cls(
+            spider=spider.name,
+            kind=crawl_kind(spider),
+            started_at=stats.get("start_time"),
+            finished_at=stats.get("finish_time"),
+            finish_reason=stats.get("finish_reason"),
+            stored=stored,
+            incomplete=sum(stats.get(key, 0) for key in INCOMPLETE_STATS),
+            invalid=stats.get(INVALID_STAT, 0),
+            skipped_stored=stats.get(SKIPPED_STORED_STAT, 0),
+            coverage=coverage,
+        )
+
+    def with_outcome(self, failed_monitors: list[str]) -> RunSummary:
+        return replace(self, passed=not failed_monitors, failed_monitors=tuple(failed_monitors))
+
+    def document(self) -> dict[str, Any]:
+        """The run as stored in the runs collection."""
+        return {
+            "spider": self.spider,
+            "kind": self.kind,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "finish_reason": self.finish_reason,
+            "articles": {
+                "stored": self.stored,
+                "incomplete": self.incomplete,
+                "invalid": self.invalid,
+                "skipped_stored": self.skipped_stored,
+                "found": self.found,
+                "seen": self.seen,
+            },
+            "coverage": {
+                name: {"present": value.present, "found": value.found, "ratio": value.ratio}
+                for name, value in self.coverage.items()
+            },
+            "passed": self.passed,
+            "failed_monitors": list(self.failed_monitors),
+        }
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> RunSummary:
+        articles = document["articles"]
+        return cls(
+            spider=document["spider"],
+            kind=document["kind"],
+            started_at=document.get("started_at"),
+            finished_at=document.get("finished_at"),
+            finish_reason=document.get("finish_reason"),
+            stored=articles["stored"],
+            incomplete=articles["incomplete"],
+            invalid=articles["invalid"],
+            skipped_stored=articles["skipped_stored"],
+            coverage={
+                name: FieldCoverage(value["present"], value["found"]) for name, value in document["coverage"].items()
+            },
+            passed=document.get("passed"),
+            failed_monitors=tuple(document.get("failed_monitors", ())),
+        )
