@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
+from lxml.html import HtmlElement
 from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
@@ -29,11 +31,8 @@ from newscrawl.urls import SiteUrls
 logger = logging.getLogger(__name__)
 
 _ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "OpinionNewsArticle"})
-# Microdata dates of the post itself, not of the list modules around it.
-_MICRODATA_DATE = (
-    "//meta[@itemprop='{prop}'][not(ancestor::*[contains(@class, 'td_module') or contains(@class, 'tdb_module')])]"
-    "/@content"
-)
+# Classes of the list modules (sidebars, related blocks) whose microdata describes other articles.
+_LIST_MODULE_CLASSES = ("td_module", "tdb_module")
 
 
 @dataclass
@@ -63,8 +62,52 @@ def page_base_url(response: TextResponse) -> str:
     return urljoin(response.url, href.strip()) if href else response.url
 
 
-def _jsonld_nodes(selector: Selector, problems: list[tuple[str, str]]) -> Iterator[dict[str, Any]]:
-    for raw in selector.css("script[type='application/ld+json']::text").getall():
+@dataclass(frozen=True)
+class PageMeta:
+    """A page's ``<meta>`` and ``<link rel>`` values, read in one pass over those elements.
+
+    A selector per value would scan the whole document each time; a news page
+    asks for a dozen of them.
+    """
+
+    #: ``<meta property|name=KEY content>``: Open Graph, ``article:*``, description, author (keys lowercased)
+    content: dict[str, str]
+    #: ``<link rel=REL href>``
+    links: dict[str, str]
+    #: microdata ``<meta itemprop=KEY content>`` of the post itself, not of list modules around it
+    itemprops: dict[str, str]
+
+    @classmethod
+    def from_root(cls, root: HtmlElement) -> PageMeta:
+        content: dict[str, str] = {}
+        itemprops: dict[str, str] = {}
+        for meta in root.iter("meta"):
+            value = (meta.get("content") or "").strip()
+            if not value:
+                continue
+            if key := meta.get("property") or meta.get("name"):
+                content.setdefault(key.lower(), value)
+            elif (prop := meta.get("itemprop")) and not _in_list_module(meta):
+                itemprops.setdefault(prop, value)
+        links: dict[str, str] = {}
+        for link in root.iter("link"):
+            if href := (link.get("href") or "").strip():
+                for rel in (link.get("rel") or "").lower().split():
+                    links.setdefault(rel, href)
+        return cls(content, links, itemprops)
+
+
+def _in_list_module(element: HtmlElement) -> bool:
+    return any(
+        any(name in (ancestor.get("class") or "") for name in _LIST_MODULE_CLASSES) for ancestor in element.iterancestors()
+    )
+
+
+def _jsonld_nodes(root: HtmlElement, problems: list[tuple[str, str]]) -> Iterator[dict[str, Any]]:
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = script.text or ""
         try:
             data = json.loads(raw)
         except ValueError as exc:
@@ -113,8 +156,8 @@ class StructuredData:
     image: str | None = None
 
     @classmethod
-    def from_page(cls, selector: Selector, problems: list[tuple[str, str]]) -> StructuredData:
-        nodes = list(_jsonld_nodes(selector, problems))
+    def from_page(cls, root: HtmlElement, problems: list[tuple[str, str]]) -> StructuredData:
+        nodes = list(_jsonld_nodes(root, problems))
         article = next((n for n in nodes if _types(n) & _ARTICLE_TYPES), None)
         if article is None:
             return cls()
@@ -144,16 +187,14 @@ class ArticleExtractor:
         self.layout = layout
         self.timezone = timezone
 
-    def canonical_url(self, response: TextResponse, base_url: str) -> str | None:
+    def canonical_url(self, response: TextResponse, base_url: str, meta: PageMeta | None = None) -> str | None:
         """The page's own canonical URL: ``rel=canonical``, ``og:url``, else the fetched URL.
 
         A declared URL off the site (a ``<base href>`` elsewhere, a syndicated copy
         naming its source) is passed over: the item's URL is always on the site.
         """
-        for declared in (
-            response.css("link[rel=canonical]::attr(href)").get(),
-            response.css("meta[property='og:url']::attr(content)").get(),
-        ):
+        meta = meta or PageMeta.from_root(response.selector.root)
+        for declared in (meta.links.get("canonical"), meta.content.get("og:url")):
             if declared and (url := self.site_urls.canonical(urljoin(base_url, declared.strip()))):
                 return url
         return self.site_urls.canonical(response.url)
@@ -163,7 +204,8 @@ class ArticleExtractor:
 
     def extract(self, response: TextResponse, now: datetime) -> Extraction:
         base_url = page_base_url(response)
-        canonical = self.canonical_url(response, base_url)
+        meta = PageMeta.from_root(response.selector.root)
+        canonical = self.canonical_url(response, base_url, meta)
         if response.css(self.layout.amp_page):
             return Extraction(None, base_url, skipped="amp_copy", canonical_url=canonical)
         if not self.is_article(response):
@@ -172,9 +214,13 @@ class ArticleExtractor:
         text, repaired = repair_mojibake(response.text)
         if repaired:
             response = response.replace(body=text, encoding="utf-8")
+            meta = PageMeta.from_root(response.selector.root)
             problems.append(("mojibake", f"{repaired} double-encoded runs repaired"))
-        data = StructuredData.from_page(response, problems)
+        data = StructuredData.from_page(response.selector.root, problems)
+        layout = self.layout
+        post = next(iter(response.css(layout.post_scope)), response.selector)
         loader = ArticleLoader(
+            selector=post,  # the post's element: a second parse of the page otherwise, and a scan of all of it
             response=response,
             site_urls=self.site_urls,
             base_url=base_url,
@@ -182,35 +228,41 @@ class ArticleExtractor:
             now=now,
             date_problems=problems,
         )
-        layout = self.layout
         loader.add_value("url", canonical)
         loader.add_value("site", self.site)
         _add_first_css(loader, "title", layout.title)
         loader.add_value("title", data.headline)
-        loader.add_css("title", "meta[property='og:title']::attr(content)")
+        loader.add_value("title", meta.content.get("og:title"))
         _add_first_css(loader, "description", layout.subtitle)
-        loader.add_css("description", "meta[name=description]::attr(content)")
-        loader.add_css("description", "meta[property='og:description']::attr(content)")
+        loader.add_value("description", meta.content.get("description"))
+        loader.add_value("description", meta.content.get("og:description"))
 
-        body, byline = self._body(response)
+        body, byline = self._body(post)
+        if not body and post is not response.selector:
+            body, byline = self._body(response.selector)
         loader.add_value("body", body)
         _add_first_non_empty(
             loader,
             "authors",
-            [_texts(response, css) for css in layout.authors]
-            + [byline, list(data.authors), response.css("meta[name=author]::attr(content)").getall()],
+            chain(
+                (_texts(post, css) for css in layout.authors),
+                [byline, list(data.authors), [meta.content.get("author")]],
+            ),
         )
-        self._add_dates(loader, response, data)
+        self._add_dates(loader, meta, data)
         title = loader.get_output_value("title") or ""
         if (headings := sum(1 for _ in response.selector.root.iter("h1"))) > 1:
             # The layout's title selectors decide; a second <h1> (a logo, a heading in the text) is not the title.
             problems.append(("multiple_h1", f"{headings} <h1> elements, title {title!r}"))
         loader.add_value("language", f"{title}\n{loader.get_output_value('body') or ''}")
-        _add_first_non_empty(loader, "categories", [_texts(response, c) for c in layout.categories] + [list(data.sections)])
-        _add_first_non_empty(loader, "tags", [_texts(response, c) for c in layout.tags] + [list(data.keywords)])
+        _add_first_non_empty(
+            loader, "categories", chain((_texts(post, c) for c in layout.categories), [list(data.sections)])
+        )
+        _add_first_non_empty(loader, "tags", chain((_texts(post, c) for c in layout.tags), [list(data.keywords)]))
+        loader.add_value("image_url", meta.content.get("og:image"))
         _add_first_css(loader, "image_url", layout.image)
         loader.add_value("image_url", data.image)
-        _add_first_css(loader, "related_urls", layout.related_links)
+        _add_first_css(loader, "related_urls", layout.related_links, within=response.selector)  # often after the post
         loader.add_value("source_url", response.url)
         loader.add_value("crawled_at", now)
         item = loader.load_item()
@@ -220,10 +272,10 @@ class ArticleExtractor:
             return Extraction(item, base_url, skipped="no_body", canonical_url=canonical, problems=problems)
         return Extraction(item, base_url, canonical_url=canonical, problems=problems)
 
-    def _body(self, response: TextResponse) -> tuple[list[str], list[str]]:
+    def _body(self, within: Selector) -> tuple[list[str], list[str]]:
         """The body's paragraphs, and the authors of a byline split off its first paragraph."""
         for css in self.layout.body:
-            containers = response.css(css)
+            containers = within.css(css)
             if not containers:
                 continue
             found: list[str] = []
@@ -236,19 +288,19 @@ class ArticleExtractor:
             return found, []
         return [], []
 
-    def _add_dates(self, loader: ArticleLoader, response: TextResponse, data: StructuredData) -> None:
+    def _add_dates(self, loader: ArticleLoader, meta: PageMeta, data: StructuredData) -> None:
         """Dates in order of trust; the visible header date only when nothing machine-readable exists."""
         layout = self.layout
         loader.add_value("published_at", data.published)
-        loader.add_css("published_at", "meta[property='article:published_time']::attr(content)")
+        loader.add_value("published_at", meta.content.get("article:published_time"))
         _add_first_css(loader, "published_at", layout.header_published)
-        loader.add_xpath("published_at", _MICRODATA_DATE.format(prop="datePublished"))
+        loader.add_value("published_at", meta.itemprops.get("datePublished"))
         if not loader.get_collected_values("published_at"):
             _add_first_css(loader, "published_at", layout.header_visible_date)
         loader.add_value("modified_at", data.modified)
-        loader.add_css("modified_at", "meta[property='article:modified_time']::attr(content)")
+        loader.add_value("modified_at", meta.content.get("article:modified_time"))
         _add_first_css(loader, "modified_at", layout.header_modified)
-        loader.add_xpath("modified_at", _MICRODATA_DATE.format(prop="dateModified"))
+        loader.add_value("modified_at", meta.itemprops.get("dateModified"))
 
 
 def _split_lead_byline(containers: SelectorList, first_paragraph: str) -> tuple[list[str], str] | None:
@@ -262,10 +314,12 @@ def _split_lead_byline(containers: SelectorList, first_paragraph: str) -> tuple[
     return split_byline(first_paragraph)
 
 
-def _add_first_css(loader: ArticleLoader, field_name: str, selectors: tuple[str, ...]) -> None:
-    """Add the values of the first selector in *selectors* that matches anything."""
+def _add_first_css(
+    loader: ArticleLoader, field_name: str, selectors: tuple[str, ...], within: Selector | None = None
+) -> None:
+    """Add the values of the first selector in *selectors* that matches anything (in the loader's element)."""
     for css in selectors:
-        values = _texts(loader.selector, css)
+        values = _texts(within or loader.selector, css)
         if any(v.strip() for v in values):
             loader.add_value(field_name, values)
             return
@@ -277,8 +331,11 @@ def _texts(selector: Selector, css: str) -> list[str]:
     return matches.getall() if "::" in css else [m.xpath("string()").get() for m in matches]
 
 
-def _add_first_non_empty(loader: ArticleLoader, field_name: str, candidates: list[list[str]]) -> None:
-    """Add the first candidate list that has a non-blank value (list fields have no TakeFirst)."""
+def _add_first_non_empty(loader: ArticleLoader, field_name: str, candidates: Iterable[list[str | None]]) -> None:
+    """Add the first candidate list that has a non-blank value (list fields have no TakeFirst).
+
+    *candidates* may be lazy: the ones after the first match are never computed.
+    """
     for values in candidates:
         if any(v and v.strip() for v in values):
             loader.add_value(field_name, values)

@@ -19,6 +19,9 @@ class PageLayout:
     not_article_page: str
     #: page is an AMP copy, which carries rel=canonical back to the post
     amp_page: str
+    #: the element holding the post (header, text, tags): fields are looked for inside it, which
+    #: spares a scan of the whole page per field; without one, in the whole page
+    post_scope: str
     title: tuple[str, ...]
     subtitle: tuple[str, ...]
     #: the element(s) holding the article text
@@ -53,6 +56,7 @@ NEWSPAPER = PageLayout(
     article_page="body.single-post, body[class*=postid-], article.type-post, #tdb-autoload-article",
     not_article_page="body.error404, body.archive, body.search, body.page",
     amp_page="html[amp], html[⚡]",
+    post_scope="article",
     title=("h1.tdb-title-text", "header.td-post-title h1.entry-title", "article h1.entry-title"),
     subtitle=(".tdb_single_subtitle p", ".td-post-sub-title"),
     body=("div.tdb_single_content .tdb-block-inner", "div.td-post-content"),
@@ -88,13 +92,12 @@ NEWSPAPER = PageLayout(
         ".td-post-source-tags ul.td-tags li a",
     ),
     image=(
-        "meta[property='og:image']::attr(content)",
         ".tdb_single_featured_image img.entry-thumb::attr(src)",
         ".td-post-featured-image img.entry-thumb::attr(src)",
     ),
     related_links=(
-        ".tdb_single_related .tdb_module_related .entry-title a::attr(href)",
-        ".td_block_related_posts .td_module_related_posts .entry-title a::attr(href)",
+        "div.tdb_single_related div.tdb_module_related .entry-title a::attr(href)",
+        "div.td_block_related_posts div.td_module_related_posts .entry-title a::attr(href)",
     ),
     listing_article_links=".td-module-title a::attr(href), .entry-title a::attr(href), .tdb_module_loop h3 a::attr(href)",
     pagination_links=".page-nav a::attr(href)",
