@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     timings = Timings()
     settings = get_project_settings()
     # No storage, no throttling: only download and extraction are timed.
-    settings.setdict({"LOG_LEVEL": "WARNING", "AUTOTHROTTLE_ENABLED": False, "ITEM_PIPELINES": {}}, priority="cmdline")
+    settings.setdict({"LOG_LEVEL": "WARNING", "AUTOTHROTTLE_ENABLED": False, "ITEM_PIPELINES": {}, "SPIDERMON_ENABLED": False}, priority="cmdline")
     with FixtureServer(JS_ROOT, DEFAULT_ROOT) as server:
         process = CrawlerProcess(settings)
         process.crawl(RenderingBench, base_url=server.url, paths=paths, rounds=args.rounds, timings=timings)

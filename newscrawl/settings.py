@@ -77,7 +77,7 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 # --- rendering (scrapy-playwright) ---
 
 # --- storage (MongoDB) ---
-# Articles go through these pipelines into MongoDB (docs/storage.md). The storage settings are
+# Articles go through these pipelines into MongoDB (README.md, "Storage in MongoDB"). The storage settings are
 # MONGO_URI, MONGO_DATABASE, MONGO_COLLECTION, MONGO_VERSIONS_COLLECTION, MONGO_BATCH_SIZE,
 # MONGO_FLUSH_INTERVAL, MONGO_TIMEOUT, MONGO_RETRY_ATTEMPTS, MONGO_RETRY_BACKOFF and
 # NEWSCRAWL_DATA_DIR. None is set here on purpose: each one is read from the Scrapy settings (-s),
@@ -96,7 +96,7 @@ LOG_FORMATTER = "newscrawl.logformatter.OneLineLogFormatter"
 
 # --- monitoring (Spidermon) ---
 # Every article is validated against the item schema, and every run is checked when the spider
-# closes; a failed check makes `scrapy crawl` exit with status 3 (docs/monitoring.md).
+# closes; a failed check makes `scrapy crawl` exit with status 3 (README.md, "Data quality").
 SPIDERMON_ENABLED = True
 EXTENSIONS["spidermon.contrib.scrapy.extensions.Spidermon"] = 500
 # Reads this spider's previous runs from MongoDB at start, records this run at close.
@@ -163,6 +163,6 @@ NEWSCRAWL_MONITOR_MAX_COVERAGE_DROP = 0.2
 # The end-of-run report: beside LOG_FILE (job.log -> job.report.txt), else
 # NEWSCRAWL_DATA_DIR/reports/<spider>-<finish time>.txt. SPIDERMON_REPORT_FILENAME overrides it.
 # Spidermon actions run when a monitor failed, e.g. its Slack, e-mail or Sentry notifications
-# (docs/monitoring.md, "Notifications"), as import paths.
+# (README.md, "Notifications"), as import paths.
 NEWSCRAWL_MONITOR_FAILED_ACTIONS = []
 # --- monitoring (Spidermon) ---

@@ -156,7 +156,7 @@ def test_a_crawl_of_the_ordinary_site_starts_no_browser(tmp_path, expected_artic
 def test_without_a_browser_the_pages_that_need_one_fail_and_the_crawl_goes_on(tmp_path):
     with FixtureServer(JS_ROOT, DEFAULT_ROOT) as server:
         pages = start_urls(server, INLINE_JS, REST_JS, PLAIN)
-        # the crawl goes on, and its monitors fail it (docs/monitoring.md): exit status 3
+        # the crawl goes on, and its monitors fail it (README.md, "Data quality"): exit status 3
         items, stats, log = crawl(server, tmp_path, "/nonexistent/chromium", *pages, status=3)
     assert [item["url"] for item in items] == [PLAIN]
     assert_exact(items[0])

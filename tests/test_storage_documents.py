@@ -14,7 +14,7 @@ from newscrawl.storage.documents import ArticleWrite, article_fields, content_ha
 from newscrawl.storage.schema import ARTICLE_INDEXES, ARTICLE_SCHEMA, CONTENT_FIELDS
 from tests.mongo import CRAWL_TIME, article
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "storage.md"
+DOCS = Path(__file__).resolve().parent.parent / "README.md"
 RECEIVED = datetime(2025, 7, 17, 8, 30, tzinfo=UTC)
 
 
@@ -128,7 +128,7 @@ def test_schema_describes_every_item_field() -> None:
 
 
 def test_docs_cover_schema_indexes_and_settings() -> None:
-    """docs/storage.md is the downstream contract: it must name what the code defines."""
+    """The README is the downstream contract: it must name what the code defines."""
     text = DOCS.read_text(encoding="utf-8")
     for name in ARTICLE_SCHEMA["properties"]:
         assert f"`{name}`" in text, name

@@ -1,4 +1,4 @@
-"""Data quality: item validation and run monitors with Spidermon (docs/monitoring.md).
+"""Data quality: item validation and run monitors with Spidermon (README.md, "Data quality").
 
 * ``validation``: Spidermon's item validation pipeline with the article item
   schema; which errors drop an article and which only flag it.

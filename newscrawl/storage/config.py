@@ -2,7 +2,7 @@
 
 Each setting is read from the Scrapy settings (``-s``, spider or project
 settings) and, when unset there, from the environment variable of the same
-name, then falls back to the default below. docs/storage.md lists them.
+name, then falls back to the default below. README.md ("Storage settings") lists them.
 """
 
 from __future__ import annotations
