@@ -30,7 +30,7 @@ class Command(ScrapyCrawlCommand):
     def long_desc(self) -> str:
         return (
             f"{self.short_desc()}. Exits with status {MONITORS_FAILED} when the run's monitors failed "
-            "(README.md, "Data quality"), 1 when the crawl could not start."
+            "(README.md, 'Data quality'), 1 when the crawl could not start."
         )
 
     def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
