@@ -249,6 +249,18 @@ class _Linker:
         return canonical if canonical in self.titles else None
 
 
+def _slot_links(text: str, linker: _Linker, own: str, kind: str, slots: dict[str, int]) -> str:
+    """Replace the links in *text* to fixture posts other than *own* by numbered slots of *kind*."""
+
+    def slot(match: re.Match) -> str:
+        target = linker.post(match.group(1), own)
+        if target is None or target == own:
+            return match.group(0)
+        return f'href="{_tok(f"{kind}:{slots.setdefault(target, len(slots))}")}"'
+
+    return _HREF.sub(slot, text)
+
+
 def compile_article(meta: dict, page: str, linker: _Linker) -> ArticleTemplate:
     own = meta["url"]
     slug = meta["path"].split("/")[0]
@@ -281,14 +293,7 @@ def compile_article(meta: dict, page: str, linker: _Linker) -> ArticleTemplate:
     block_end = div_end(page, block)
     region = page[block:block_end]
     targets: dict[str, int] = {}
-
-    def related_href(match: re.Match) -> str:
-        target = linker.post(match.group(1), own)
-        if target is None or target == own:
-            return match.group(0)
-        return f'href="{_tok(f"rel:{targets.setdefault(target, len(targets))}")}"'
-
-    region = _HREF.sub(related_href, region)
+    region = _slot_links(region, linker, own, "rel", targets)
     for target, k in targets.items():
         title = linker.titles[target]
         for form in sorted({html.escape(title), html.escape(title, quote=False), texturize(title), title}, key=len, reverse=True):
@@ -297,14 +302,7 @@ def compile_article(meta: dict, page: str, linker: _Linker) -> ArticleTemplate:
 
     # Every other link to a fixture post (sidebars, previous/next) goes to some generated post.
     others: dict[str, int] = {}
-
-    def other_href(match: re.Match) -> str:
-        target = linker.post(match.group(1), own)
-        if target is None or target == own:
-            return match.group(0)
-        return f'href="{_tok(f"other:{others.setdefault(target, len(others))}")}"'
-
-    page = _HREF.sub(other_href, page)
+    page = _slot_links(page, linker, own, "other", others)
 
     # Dates: the machine-readable ones, and the visible date next to them or alone.
     published, modified = meta["published_at"], meta["modified_at"]

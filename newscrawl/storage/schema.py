@@ -69,19 +69,10 @@ ARTICLE_SCHEMA: dict[str, Any] = {
     },
 }
 
-#: Fields whose change makes a new version of an article (hashed into ``content_hash``).
-CONTENT_FIELDS: tuple[str, ...] = (
-    "title",
-    "description",
-    "body",
-    "authors",
-    "published_at",
-    "modified_at",
-    "language",
-    "categories",
-    "tags",
-    "image_url",
-    "related_urls",
+#: Fields whose change makes a new version of an article (hashed into ``content_hash``): every item
+#: field but the article's identity and the facts of one fetch.
+CONTENT_FIELDS: tuple[str, ...] = tuple(
+    name for name in ARTICLE_FIELDS if name not in ("url", "site", "source_url", "crawled_at")
 )
 #: Item fields stored as BSON dates.
 DATE_FIELDS: tuple[str, ...] = ("published_at", "modified_at", "crawled_at")
