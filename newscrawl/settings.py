@@ -74,7 +74,6 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # milliseconds
 NEWSCRAWL_RENDER_TIMEOUT = 10.0
 # Browser pages open at once; each costs far more memory than a plain request.
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
-# --- rendering (scrapy-playwright) ---
 
 # --- storage (MongoDB) ---
 # Articles go through these pipelines into MongoDB (README.md, "Storage in MongoDB"). The storage settings are
@@ -92,7 +91,6 @@ ITEM_PIPELINES = {
 EXTENSIONS = {"newscrawl.logredact.LogRedaction": 0}
 # Drops and item errors in one line naming the article, not a dump of the whole item.
 LOG_FORMATTER = "newscrawl.logformatter.OneLineLogFormatter"
-# --- storage (MongoDB) ---
 
 # --- monitoring (Spidermon) ---
 # Every article is validated against the item schema, and every run is checked when the spider
@@ -165,4 +163,3 @@ NEWSCRAWL_MONITOR_MAX_COVERAGE_DROP = 0.2
 # Spidermon actions run when a monitor failed, e.g. its Slack, e-mail or Sentry notifications
 # (README.md, "Notifications"), as import paths.
 NEWSCRAWL_MONITOR_FAILED_ACTIONS = []
-# --- monitoring (Spidermon) ---

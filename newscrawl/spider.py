@@ -88,6 +88,8 @@ class NewsSiteSpider(scrapy.Spider):
         self.stored = StoredArticles()
         self.site_urls = SiteUrls(self.canonical_origin, self.domains, base_url)
         self.allowed_domains = self.site_urls.allowed_domains
+        #: started from -a start_urls: a partial crawl
+        self.custom_start = bool(start_urls)
         if start_urls:
             self.start_urls = [self._crawl_url(url.strip()) for url in start_urls.split(",") if url.strip()]
         else:

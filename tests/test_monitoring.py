@@ -11,6 +11,8 @@ import pytest
 from pymongo.database import Database
 from spidermon import Action
 
+from newscrawl.monitoring.summary import crawl_kind
+from spiders.iproini import IproiniSpider
 from tests.mongo import article, crawl, emit
 
 MONITORED = {"SPIDERMON_ENABLED": True}
@@ -132,3 +134,18 @@ def test_without_storage_there_is_no_history(data_dir: Path, caplog: pytest.LogC
     assert "No MongoDB storage in this crawl: runs are neither compared nor recorded" in caplog.text
     assert "Previous runs/Should not fall sharply against previous runs... SKIPPED (no run history" in caplog.text
     assert "RecordRun... SKIPPED (no run history in this crawl)" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("arguments", "kind"),
+    [
+        ({}, "incremental"),
+        ({"full": "1"}, "full"),
+        ({"since": "2025-07-01"}, "since"),
+        ({"start_urls": "https://www.iproini.com/a/"}, "partial"),
+        ({"base_url": "http://127.0.0.1:8000"}, "incremental of http://127.0.0.1:8000"),
+        ({"base_url": "https://www.iproini.com"}, "incremental"),
+    ],
+)
+def test_runs_compare_with_runs_of_the_same_kind_and_site_copy(arguments: dict[str, str], kind: str) -> None:
+    assert crawl_kind(IproiniSpider(**arguments)) == kind

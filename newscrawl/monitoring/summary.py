@@ -57,10 +57,19 @@ class FieldCoverage:
 
 def crawl_kind(spider: Spider) -> str:
     """Which earlier runs this one compares with: ``full`` (``-a full=1``), ``since`` (``-a since=DATE``)
-    or ``incremental`` (the default, fetching only what is new); their article counts differ by design."""
-    if getattr(spider, "since", None):
-        return "since"
-    return "full" if getattr(spider, "full", False) else "incremental"
+    or ``incremental`` (the default, fetching only what is new), whose article counts differ by design;
+    ``partial`` when it started from ``-a start_urls``; and, for a copy of the site crawled at
+    ``-a base_url`` (a staging mirror, the fixtures), that origin: it is not the live site's baseline."""
+    if getattr(spider, "custom_start", False):
+        kind = "partial"
+    elif getattr(spider, "since", None):
+        kind = "since"
+    else:
+        kind = "full" if getattr(spider, "full", False) else "incremental"
+    site_urls = getattr(spider, "site_urls", None)
+    if site_urls is not None and site_urls.base_url != site_urls.canonical_origin:
+        kind += f" of {site_urls.base_url}"
+    return kind
 
 
 @dataclass(frozen=True)
