@@ -219,6 +219,8 @@ class ArticleExtractor:
         data = StructuredData.from_page(response.selector.root, problems)
         layout = self.layout
         post = next(iter(response.css(layout.post_scope)), response.selector)
+        if not any(post.css(css) for css in layout.title):  # the headline is elsewhere: so may the rest be
+            post = response.selector
         loader = ArticleLoader(
             selector=post,  # the post's element: a second parse of the page otherwise, and a scan of all of it
             response=response,

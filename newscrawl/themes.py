@@ -97,7 +97,7 @@ NEWSPAPER = PageLayout(
     ),
     related_links=(
         "div.tdb_single_related div.tdb_module_related .entry-title a::attr(href)",
-        "div.td_block_related_posts div.td_module_related_posts .entry-title a::attr(href)",
+        "div.td_block_related_posts .td_module_related_posts .entry-title a::attr(href)",
     ),
     listing_article_links=".td-module-title a::attr(href), .entry-title a::attr(href), .tdb_module_loop h3 a::attr(href)",
     pagination_links=".page-nav a::attr(href)",

@@ -68,3 +68,19 @@ def test_theme_404_and_amp_copies_are_not_articles(spider, path):
         assert extraction.canonical_url == "https://www.iproini.com" + normalize_path("/" + path.removesuffix("amp/index.html"))
     else:
         assert extraction.skipped == "not_article"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda html: html.replace("<article", "<section").replace("</article>", "</section>"),  # no <article>
+        lambda html: html.replace("<body", "<article class='promo'></article><body", 1),  # another <article>
+    ],
+    ids=["no-article-element", "other-article-element"],
+)
+def test_fields_are_found_whatever_wraps_the_post(spider, change):
+    expected = next(a for a in EXPECTED["articles"] if "tdb_single_content" in (DEFAULT_ROOT / a["path"]).read_text("utf-8"))
+    html = change((DEFAULT_ROOT / expected["path"]).read_text("utf-8"))
+    item = spider.extractor.extract(HtmlResponse(url=expected["url"], body=html, encoding="utf-8"), NOW).item
+    for field in FIELDS[:-1]:
+        assert as_json(item[field]) == expected[field], field
