@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import unquote
 from datetime import datetime, timezone
 
@@ -78,9 +79,12 @@ def test_theme_404_and_amp_copies_are_not_articles(spider, path):
     ],
     ids=["no-article-element", "other-article-element"],
 )
-def test_fields_are_found_whatever_wraps_the_post(spider, change):
-    expected = next(a for a in EXPECTED["articles"] if "tdb_single_content" in (DEFAULT_ROOT / a["path"]).read_text("utf-8"))
-    html = change((DEFAULT_ROOT / expected["path"]).read_text("utf-8"))
-    item = spider.extractor.extract(HtmlResponse(url=expected["url"], body=html, encoding="utf-8"), NOW).item
-    for field in FIELDS[:-1]:
-        assert as_json(item[field]) == expected[field], field
+@pytest.mark.parametrize("expected", EXPECTED["articles"][:8], ids=lambda a: a["path"].split("/")[0][:30])
+def test_fields_are_found_whatever_wraps_the_post(spider, expected, change):
+    # Without structured data, so that every field has to come from the theme's markup.
+    html = re.sub(r"<script[^>]*ld\+json.*?</script>", "", (DEFAULT_ROOT / expected["path"]).read_text("utf-8"), flags=re.S)
+    as_served, changed = (
+        spider.extractor.extract(HtmlResponse(url=expected["url"], body=page_html, encoding="utf-8"), NOW).item
+        for page_html in (html, change(html))
+    )
+    assert {f: as_served[f] for f in FIELDS} == {f: changed[f] for f in FIELDS}
