@@ -42,7 +42,7 @@ def crawl(server: FixtureServer, uri: str, database: str, concurrency: int, *arg
     served_before = len(server.requests)
     process = subprocess.run(
         [
-            sys.executable, "-m", "scrapy", "crawl", "iproini", "-a", f"base_url={server.url}", *args,
+            sys.executable, "-m", "scrapy", "crawl", "iproini", "-a", f"base_url={server.url}", "-a", "full=0", *args,
             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"CONCURRENT_REQUESTS={concurrency}",
             "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}", "-s", "LOG_LEVEL=INFO",
         ],
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         with FixtureServer(site) as server:
             first = crawl(server, uri, "generated", args.concurrency)
             again = crawl(server, uri, "generated", args.concurrency)
-        with FixtureServer(day2, site) as server:
+        with FixtureServer(day2, site, port=int(server.url.rsplit(":", 1)[1])) as server:  # same origin
             next_day = crawl(server, uri, "generated", args.concurrency)
         stored = MongoClient(uri).generated.articles.count_documents({})
         baseline = scrapy_bench(args.bench_seconds)

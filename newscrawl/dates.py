@@ -45,7 +45,7 @@ _MONTH_NAMES = {
 MONTHS: dict[str, int] = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
 
 _MONTH = r"(?P<month>[^\W\d_]+)\.?"
-_TIME = r"(?:[,\s]+(?:στισ\s+|at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:\s*(?P<ampm>[πμ]\.?\s?μ\.?|am|pm))?)?"
+_TIME = r"(?:[,\s\-–|]+(?:στισ\s+|at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:\s*(?P<ampm>[πμ]\.?\s?μ\.?|am|pm))?)?"
 # "16 ιουλιου 2025", "16 ιουλιου, 2025" (folded text)
 _DAY_MONTH_YEAR = re.compile(rf"(?P<day>\d{{1,2}})\s+{_MONTH},?\s+(?P<year>\d{{4}}){_TIME}")
 # "july 16, 2025", "ιουλιοσ 16, 2025"
@@ -117,7 +117,10 @@ def _relative(folded: str, now: datetime, tz: ZoneInfo) -> datetime | None:
         return None
     count = int(match.group("n")) if match.group("n").isdigit() else 1
     unit = next(_UNITS[key] for key in sorted(_UNITS, key=len, reverse=True) if match.group("unit").startswith(key))
-    return (now - timedelta(**{unit: count})).astimezone(timezone.utc)
+    try:
+        return (now - timedelta(**{unit: count})).astimezone(timezone.utc)
+    except OverflowError as exc:  # "πριν 99999999 ημέρες"
+        raise InvalidDate(f"no such date: {match.group(0)!r}") from exc
 
 
 @lru_cache(maxsize=1)

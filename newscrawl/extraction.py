@@ -15,7 +15,6 @@ from itertools import chain
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
@@ -26,7 +25,7 @@ from newscrawl.items import ArticleItem
 from newscrawl.loaders import ArticleLoader
 from newscrawl.text import clean_text, element_set, paragraphs, repair_mojibake, split_byline
 from newscrawl.themes import PageLayout
-from newscrawl.urls import SiteUrls
+from newscrawl.urls import SiteUrls, join_url
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +58,7 @@ def page_base_url(response: TextResponse) -> str:
     """
     # lxml's own tag iterator: what a selector would find, for a fraction of the cost on every page.
     href = next((h for base in response.selector.root.iter("base") if (h := base.get("href"))), None)
-    return urljoin(response.url, href.strip()) if href else response.url
+    return (join_url(response.url, href) or response.url) if href else response.url
 
 
 @dataclass(frozen=True)
@@ -121,8 +120,19 @@ def _jsonld_nodes(root: HtmlElement, problems: list[tuple[str, str]]) -> Iterato
 
 
 def _types(node: dict[str, Any]) -> set[str]:
-    kind = node.get("@type", ())
-    return {kind} if isinstance(kind, str) else set(kind)
+    kind = node.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k for k in kinds if isinstance(k, str)}
+
+
+def _node(by_id: dict[str, dict[str, Any]], node_id: Any) -> dict[str, Any]:
+    """The node a JSON-LD ``{"@id": …}`` reference names (empty when it names none)."""
+    return by_id.get(node_id, {}) if isinstance(node_id, str) else {}
+
+
+def _text(value: Any) -> str | None:
+    """A JSON-LD value the loader can take: a string, else nothing."""
+    return value if isinstance(value, str) else None
 
 
 def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
@@ -132,7 +142,7 @@ def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
     if isinstance(value, list):
         return [name for entry in value for name in _names(entry, by_id)]
     if isinstance(value, dict):
-        name = value.get("name") or by_id.get(value.get("@id", ""), {}).get("name")
+        name = value.get("name") or _node(by_id, value.get("@id")).get("name")
         return [name] if isinstance(name, str) else []
     return []
 
@@ -166,11 +176,11 @@ class StructuredData:
         if isinstance(image, list):
             image = image[0] if image else None
         if isinstance(image, dict):
-            image = image.get("url") or by_id.get(image.get("@id", ""), {}).get("url")
+            image = image.get("url") or _node(by_id, image.get("@id")).get("url")
         return cls(
-            headline=article.get("headline"),
-            published=article.get("datePublished"),
-            modified=article.get("dateModified"),
+            headline=_text(article.get("headline")),
+            published=_text(article.get("datePublished")),
+            modified=_text(article.get("dateModified")),
             authors=tuple(_names(article.get("author"), by_id)),
             sections=tuple(_as_list(article.get("articleSection"))),
             keywords=tuple(_as_list(article.get("keywords"))),
@@ -195,7 +205,7 @@ class ArticleExtractor:
         """
         meta = meta or PageMeta.from_root(response.selector.root)
         for declared in (meta.links.get("canonical"), meta.content.get("og:url")):
-            if declared and (url := self.site_urls.canonical(urljoin(base_url, declared.strip()))):
+            if declared and (url := self.site_urls.canonical(join_url(base_url, declared) or "")):
                 return url
         return self.site_urls.canonical(response.url)
 
@@ -277,7 +287,7 @@ class ArticleExtractor:
     def _body(self, within: Selector) -> tuple[list[str], list[str]]:
         """The body's paragraphs, and the authors of a byline split off its first paragraph."""
         for css in self.layout.body:
-            containers = within.css(css)
+            containers = _outermost(within.css(css))
             if not containers:
                 continue
             found: list[str] = []
@@ -303,6 +313,12 @@ class ArticleExtractor:
         loader.add_value("modified_at", meta.content.get("article:modified_time"))
         _add_first_css(loader, "modified_at", layout.header_modified)
         loader.add_value("modified_at", meta.itemprops.get("dateModified"))
+
+
+def _outermost(matches: SelectorList) -> SelectorList:
+    """The matches not inside another match: a body selector can also match blocks nested in the body."""
+    roots = {match.root for match in matches}
+    return SelectorList(m for m in matches if not any(a in roots for a in m.root.iterancestors()))
 
 
 def _split_lead_byline(containers: SelectorList, first_paragraph: str) -> tuple[list[str], str] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from pymongo.collection import Collection
@@ -28,10 +29,21 @@ class StoredArticles:
         self._stamps = stamps or {}
 
     @classmethod
-    def load(cls, articles: Collection, site: str) -> StoredArticles:
-        """One indexed query over the site's documents (projection: URL and dates only)."""
-        cursor = articles.find({"site": site}, {"_id": 0, "url": 1, "modified_at": 1, "crawled_at": 1})
-        return cls({doc["url"]: _aware(doc.get("modified_at") or doc.get("crawled_at")) for doc in cursor})
+    def load(cls, articles: Collection, site: str, fetched_here: Callable[[str], bool]) -> StoredArticles:
+        """One indexed query over the site's documents (projection: URLs and dates only).
+
+        Only the documents last fetched from the origin this crawl fetches from
+        count (*fetched_here* tells by their ``source_url``): what a crawl of a
+        staging copy stored says nothing about what the live site holds.
+        """
+        fields = {"_id": 0, "url": 1, "source_url": 1, "modified_at": 1, "crawled_at": 1}
+        return cls(
+            {
+                doc["url"]: _aware(doc.get("modified_at") or doc.get("crawled_at"))
+                for doc in articles.find({"site": site}, fields)
+                if fetched_here(doc.get("source_url") or doc["url"])
+            }
+        )
 
     def __len__(self) -> int:
         return len(self._stamps)
@@ -55,10 +67,11 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-async def load_stored_articles(crawler: Crawler, site: str) -> StoredArticles:
-    """The stored articles of *site*, from the storage the crawl writes to (empty without one)."""
+async def load_stored_articles(crawler: Crawler, site: str, fetched_here: Callable[[str], bool]) -> StoredArticles:
+    """The stored articles of *site* fetched from this crawl's origin, from the storage the crawl
+    writes to (empty without one)."""
     connection = MongoConnection.of(crawler)
     if not connection.is_open:
         logger.info("No MongoDB storage in this crawl: every article found is fetched")
         return StoredArticles()
-    return await asyncio.to_thread(StoredArticles.load, connection.articles, site)
+    return await asyncio.to_thread(StoredArticles.load, connection.articles, site, fetched_here)

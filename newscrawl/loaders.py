@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin
 
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
@@ -21,6 +20,7 @@ from scrapy.loader import ItemLoader
 from newscrawl.dates import InvalidDate, parse_iso, parse_visible_date
 from newscrawl.items import ArticleItem
 from newscrawl.text import clean_text, detect_language
+from newscrawl.urls import join_url
 
 #: How far past the crawl time a date may lie: a timezone written wrong moves it by at most 14 hours,
 #: anything later is a placeholder or an event's date, not when the article appeared.
@@ -66,13 +66,15 @@ def canonical_url(value: str, loader_context: dict[str, Any]) -> str | None:
     """
     if value.startswith("#"):
         return None
-    absolute = urljoin(loader_context["base_url"], value)
-    return loader_context["site_urls"].canonical(absolute)
+    absolute = join_url(loader_context["base_url"], value)
+    return loader_context["site_urls"].canonical(absolute) if absolute else None
 
 
 def asset_url(value: str, loader_context: dict[str, Any]) -> str:
     """Input processor: an absolute asset URL; on-site assets get the production origin."""
-    absolute = urljoin(loader_context["base_url"], value)
+    absolute = join_url(loader_context["base_url"], value)
+    if absolute is None:
+        return None
     site_urls = loader_context["site_urls"]
     return site_urls.canonical(absolute) if site_urls.is_site_url(absolute) else absolute
 

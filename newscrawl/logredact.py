@@ -15,8 +15,8 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-# scheme://userinfo@ where userinfo may itself contain "@" (the last one before the host wins)
-_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^\s/'\"<>]*)@")
+# scheme://userinfo@ where userinfo may itself contain "@" or quotes (the last "@" before the host wins)
+_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^\s/]*)@")
 _MARK = "_newscrawl_redacts_credentials"
 
 

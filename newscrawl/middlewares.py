@@ -60,7 +60,8 @@ def incomplete(response: Response) -> BadResponse | None:
     DOWNLOAD_FAIL_ON_DATALOSS is off so that a connection cut mid-body arrives
     here, flagged, instead of failing in the downloader; a page the server itself
     cut short (a PHP worker killed mid-page) arrives whole, but its ``</html>``
-    never comes.
+    never comes. HTML may leave out ``</html>``, and ``</body>`` too, but a page
+    that ends without either and stops inside its body is taken as cut.
     """
     body = response.body
     if not body or body.isspace():
@@ -68,9 +69,15 @@ def incomplete(response: Response) -> BadResponse | None:
     if "dataloss" in response.flags:
         expected = (response.headers.get("Content-Length") or b"?").decode("latin-1")
         return TruncatedResponse(f"connection lost after {len(body)} of {expected} bytes")
-    if isinstance(response, HtmlResponse) and body.rfind(b"</html") < 0 and body.rfind(b"</HTML") < 0:
+    if isinstance(response, HtmlResponse) and not _ends_whole(body):
         return TruncatedResponse(f"no </html> in {len(body)} bytes")
     return None
+
+
+def _ends_whole(body: bytes) -> bool:
+    """Whether an HTML body reaches its end: ``</html>`` or ``</body>``, or it ends on a closed tag."""
+    tail = body[-4096:].lower()
+    return b"</html" in tail or b"</body" in tail or body.rstrip().endswith(b">") and b"<body" not in tail
 
 
 def retry_after(response: Response) -> float | None:

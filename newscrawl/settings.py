@@ -50,7 +50,7 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # by the network or by the server are retried and counted in one place (request_failed/truncated).
 DOWNLOAD_FAIL_ON_DATALOSS = False
 # Articles with fewer words in their body are stubs: dropped (newscrawl/dropped/short_body).
-NEWSCRAWL_MIN_BODY_WORDS = 20
+NEWSCRAWL_MIN_BODY_WORDS = 10
 
 # --- rendering (scrapy-playwright) ---
 # Pages that need JavaScript (meta playwright=True, see newscrawl/rendering.py) go through a headless

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from typing import Any, ClassVar, Self
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
@@ -34,7 +34,7 @@ from newscrawl.items import ArticleItem
 from newscrawl.middlewares import BadResponse
 from newscrawl.rendering import RenderRule, browser_request
 from newscrawl.themes import PageLayout
-from newscrawl.urls import SiteUrls
+from newscrawl.urls import SiteUrls, join_url
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +81,14 @@ class NewsSiteSpider(scrapy.Spider):
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
-        #: recrawl everything, ignoring what is stored
-        self.full = (full or "").lower() in ("1", "true", "yes")
         #: do not follow archive pages (or sitemap entries) older than this
         self.since = _parse_since(since)
         self.stored = StoredArticles()
         self.site_urls = SiteUrls(self.canonical_origin, self.domains, base_url)
+        #: recrawl everything, ignoring what is stored: by default for a copy of the site (base_url),
+        #: whose content is not the live site's, unless full=0 asks for an incremental crawl of it
+        is_copy = self.site_urls.base_url != self.site_urls.canonical_origin
+        self.full = (full or "").lower() in ("1", "true", "yes") if full is not None else is_copy
         self.allowed_domains = self.site_urls.allowed_domains
         #: started from -a start_urls: a partial crawl
         self.custom_start = bool(start_urls)
@@ -104,7 +106,7 @@ class NewsSiteSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.min_body_words = crawler.settings.getint("NEWSCRAWL_MIN_BODY_WORDS", 20)
+        spider.min_body_words = crawler.settings.getint("NEWSCRAWL_MIN_BODY_WORDS", 10)
         return spider
 
     def _crawl_url(self, url: str) -> str:
@@ -116,7 +118,7 @@ class NewsSiteSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         if not self.full:
-            self.stored = await load_stored_articles(self.crawler, self.name)
+            self.stored = await load_stored_articles(self.crawler, self.name, self.site_urls.is_crawled_origin)
             logger.info("Incremental crawl: %d stored articles of %s will not be fetched again", len(self.stored), self.name)
         for url in self.start_urls:
             yield self.page_request(url)
@@ -146,6 +148,8 @@ class NewsSiteSpider(scrapy.Spider):
         canonical = self._link(href, base, ignored)
         if canonical is None or not self.is_post_url(canonical):
             return None
+        if (post_id := _shortlink_id(canonical)) and post_id in self._post_urls:
+            canonical = self._post_urls[post_id]  # a shortlink already resolved: its post, maybe stored
         if canonical in self._requested:
             self._ignore("duplicate", ignored)
             return None
@@ -161,7 +165,10 @@ class NewsSiteSpider(scrapy.Spider):
         if why := _dead_link(href):
             self._ignore(why, ignored)
             return None
-        return self.site_urls.canonical(urljoin(base, href))
+        if (absolute := join_url(base, href)) is None:
+            self._ignore("malformed", ignored)
+            return None
+        return self.site_urls.canonical(absolute)
 
     def _ignore(self, why: str, ignored: Counter[str] | None) -> None:
         self._stat(f"links/ignored/{why}")
@@ -231,7 +238,11 @@ class NewsSiteSpider(scrapy.Spider):
 
     def parse_feed(self, response: TextResponse) -> Iterator[Request]:
         self._stat("pages/feed")
-        links = response.xpath("//item/link/text() | //*[local-name()='entry']/*[local-name()='link']/@href").getall()
+        # RSS 2.0, RSS 1.0 (namespaced items) and Atom
+        links = response.xpath(
+            "//*[local-name()='item']/*[local-name()='link']/text()"
+            " | //*[local-name()='entry']/*[local-name()='link']/@href"
+        ).getall()
         for link in links:
             if request := self.article_request(link.strip(), response.url):
                 yield request
@@ -277,6 +288,11 @@ class NewsSiteSpider(scrapy.Spider):
         for url in item["related_urls"]:
             if request := self.article_request(url, response.url):
                 yield request
+        # The article modules around it too ("Hot this week", "Latest"): a post linked only there is found.
+        ignored: Counter[str] = Counter()
+        for href in response.css(self.layout.listing_article_links).getall():
+            if request := self.article_request(href, extraction.base_url, ignored=ignored):
+                yield request
         if item["url"] in self._emitted:
             self._stat("skipped/duplicate_article")
             logger.debug("Already emitted %s (fetched as %s)", item["url"], response.url)
@@ -312,7 +328,7 @@ class NewsSiteSpider(scrapy.Spider):
                 if request := self.listing_request(href, base, ignored):
                     yield request
         for href in response.css(layout.section_links).getall():
-            canonical = self.site_urls.canonical(_urljoin(base, href))
+            canonical = self._link(href, base, ignored)
             if canonical and self.section_path.match(urlsplit(canonical).path) and "/page/" not in canonical:
                 if request := self.listing_request(canonical, base):
                     yield request
@@ -332,7 +348,7 @@ class NewsSiteSpider(scrapy.Spider):
         if self.since and dates and min(dates) < self.since:
             self._stat("incremental/pagination_stopped_since")
             return False
-        links = [self.site_urls.canonical(_urljoin(base, h)) for h in response.css(layout.loop_article_links).getall()]
+        links = [self._link(href, base, None) for href in response.css(layout.loop_article_links).getall()]
         if not self.full and links and all(url in self.stored for url in links):
             self._stat("incremental/pagination_stopped_stored")
             logger.debug("Every article on %s is stored: not following its next page", response.url)
@@ -377,14 +393,15 @@ class NewsSiteSpider(scrapy.Spider):
             self._stat("shortlinks/unresolved")
             logger.warning("Could not resolve shortlink %s: %s", shortlink, exc)
             return None
-        self._stat("shortlinks/resolved")
         location = response.headers.get("Location", b"").decode("latin-1")
+        target = None
         if 300 <= response.status < 400 and location:
-            return self.site_urls.canonical(_urljoin(response.url, location))
-        if response.status == 200 and isinstance(response, TextResponse):  # served in place
+            target = self.site_urls.canonical(join_url(response.url, location) or "")
+        elif response.status == 200 and isinstance(response, TextResponse):  # served in place
             named = self.extractor.canonical_url(response, page_base_url(response))
-            return named if named and not _shortlink_id(named) else None
-        return None
+            target = named if named and not _shortlink_id(named) else None
+        self._stat("shortlinks/resolved" if target else "shortlinks/unresolved")
+        return target
 
     # --- accounting ----------------------------------------------------------
 
@@ -430,15 +447,11 @@ def _shortlink_id(url: str) -> str | None:
     return ids[0] if ids and ids[0].isdigit() else None
 
 
-def _urljoin(base: str, href: str) -> str:
-    return urljoin(base, href.strip())
-
-
 def _dead_link(href: str) -> str | None:
     """Why *href* leads to no page ("fragment", "javascript", "mailto", "tel", "other_scheme"); None for a web link."""
     if not href or href.startswith("#"):
         return "fragment"
-    scheme = urlsplit(href).scheme  # lower-cased
+    scheme = href.split(":", 1)[0].lower() if ":" in href.split("/", 1)[0] else ""
     if scheme in ("", "http", "https"):
         return None
     return scheme if scheme in _NAMED_SCHEMES else "other_scheme"

@@ -91,6 +91,8 @@ _GREEK_STOPWORDS = frozenset(
     "εδώ εκεί τι ποιος πώς πού γιατί ήδη πριν μέσα".split()
 )
 _NAME_WORD = re.compile(r"^(?:[A-ZΑ-ΩΆ-Ώ][\w'’.\-]*|[A-ZΑ-ΩΆ-Ώ]\.)$")
+# A middle initial ("Ι.", "J."): its period does not end the name.
+_INITIAL = re.compile(r"^[A-ZΑ-ΩΆ-Ώ]\.$")
 
 
 def _is_proper_phrase(text: str, max_words: int) -> bool:
@@ -117,12 +119,16 @@ def _greek_byline(article: str, rest: str) -> tuple[list[str], str] | None:
     words = rest.split()
     names: list[str] = []
     current: list[str] = []
-    max_words = 3
+    max_words = 3  # not counting initials
     index = 0
+
+    def full_words() -> int:
+        return sum(1 for word in current if not _INITIAL.match(word))
+
     while index < len(words):
         word = words[index]
-        bare = word.rstrip(",.:;")
-        if bare.lower() in _GREEK_STOPWORDS or not _NAME_WORD.match(bare) or len(current) == max_words:
+        bare = word if _INITIAL.match(word) else word.rstrip(",.:;")
+        if bare.lower() in _GREEK_STOPWORDS or not _NAME_WORD.match(bare) or full_words() == max_words:
             if article == "Των" and bare == "και" and current:
                 names.append(" ".join(current))
                 current = []
@@ -133,7 +139,7 @@ def _greek_byline(article: str, rest: str) -> tuple[list[str], str] | None:
         index += 1
         if bare != word:  # punctuation after a word ends the byline
             break
-    if len(current) == max_words and index < len(words) and not bare.endswith((",", ".", ":", ";")):
+    if full_words() == max_words and index < len(words) and not words[index - 1].endswith((",", ".", ":", ";")):
         # Running into the sentence: a third capitalised word more likely starts it.
         current.pop()
         index -= 1

@@ -54,7 +54,7 @@ class PageLayout:
 # tagDiv "Newspaper" (v12): the Cloud Library (tdb) single template and the classic one.
 NEWSPAPER = PageLayout(
     article_page="body.single-post, body[class*=postid-], article.type-post, #tdb-autoload-article",
-    not_article_page="body.error404, body.archive, body.search, body.page",
+    not_article_page="body.error404, body.archive, body.search, body.page, body.home, body.blog",
     amp_page="html[amp], html[⚡]",
     post_scope="article",
     title=("h1.tdb-title-text", "header.td-post-title h1.entry-title", "article h1.entry-title"),

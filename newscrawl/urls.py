@@ -12,13 +12,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
 # Query parameters that do not change the page: click tracking, and the AMP switch.
 VARIANT_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_[ce]id|igshid|_ga|ref|amp)$", re.I)
 
 # Characters WordPress leaves unescaped in a post slug path.
 _PATH_SAFE = "/-._~!$&'()*+,;=:@"
+
+
+def join_url(base: str, href: str) -> str | None:
+    """*href* resolved against *base*; None for a link too malformed to parse (``http://[``)."""
+    try:
+        joined = urljoin(base, href.strip())
+        urlsplit(joined).port  # noqa: B018 - parses the authority: raises on a bad host or port
+    except ValueError:
+        return None
+    return joined
 
 
 def normalize_path(path: str) -> str:
@@ -42,7 +52,7 @@ class SiteUrls:
         self.canonical_origin = canonical_origin.rstrip("/")
         self.base_url = (base_url or canonical_origin).rstrip("/")
         base = urlsplit(self.base_url)
-        if not base.scheme or not base.netloc:
+        if not base.scheme or not base.netloc or base.path or base.query:
             raise ValueError(f"base_url must be an origin such as http://127.0.0.1:8000, got {base_url!r}")
         self._base_netloc = base.netloc.lower()
         self._domains = frozenset(d.lower() for d in domains)
@@ -62,6 +72,16 @@ class SiteUrls:
         host = (parts.hostname or "").lower()
         return host.removeprefix("www.") in self._domains
 
+    def is_crawled_origin(self, url: str) -> bool:
+        """Whether *url* was fetched from the origin this crawl fetches from: the crawled copy's
+        host, or (crawling the live site) any of the site's own domains."""
+        try:
+            if self.base_url == self.canonical_origin:
+                return self.is_site_url(url)
+            return urlsplit(url).netloc.lower() == self._base_netloc
+        except ValueError:
+            return False
+
     def canonical(self, url: str) -> str | None:
         """The production URL of *url*, or None if it is not on this site.
 
@@ -71,7 +91,10 @@ class SiteUrls:
         are kept: they name a different resource until the site redirects.
         """
         url = url.strip()
-        if not self.is_site_url(url):
+        try:
+            if not self.is_site_url(url):
+                return None
+        except ValueError:  # a malformed authority (http://[)
             return None
         parts = urlsplit(url)
         path = normalize_path(parts.path or "/")

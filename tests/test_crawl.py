@@ -72,3 +72,24 @@ def test_start_urls_replace_the_entry_points(tmp_path, fixture_server, expected_
     assert items[0]["url"] == some  # then what its "Related Articles" lead to
     assert fixture_server.requests[:2] == ["/robots.txt", start.removeprefix(fixture_server.url)]
     assert not {"/", "/sitemap_index.xml", "/feed/"} & set(fixture_server.requests)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "full"),
+    [({}, False), ({"base_url": "http://127.0.0.1:8000"}, True), ({"base_url": "http://127.0.0.1:8000", "full": "0"}, False), ({"full": "1"}, True)],
+)
+def test_a_copy_of_the_site_is_crawled_in_full_unless_asked(arguments, full):
+    from spiders.iproini import IproiniSpider
+
+    assert IproiniSpider(**arguments).full is full
+
+
+def test_crawling_a_copy_again_emits_every_article_again(tmp_path, fixture_server, expected_articles):
+    """What is stored describes the live site: a copy's feed is whole on every run."""
+    for run in ("first", "second"):
+        process = run_crawl(
+            "iproini", "-a", f"base_url={fixture_server.url}", "-O", str(tmp_path / f"{run}.jsonl"),
+            "-s", "AUTOTHROTTLE_ENABLED=False", env={"NEWSCRAWL_DATA_DIR": str(tmp_path / "data")},
+        )  # fmt: skip
+        assert process.returncode == 0, process.stderr[-3000:]
+        assert sorted(item["url"] for item in read_jsonl(tmp_path / f"{run}.jsonl")) == sorted(expected_articles)

@@ -88,3 +88,28 @@ def test_fields_are_found_whatever_wraps_the_post(spider, expected, change):
         for page_html in (html, change(html))
     )
     assert {f: as_served[f] for f in FIELDS} == {f: changed[f] for f in FIELDS}
+
+
+def test_blocks_nested_in_the_body_are_read_once_and_ads_never(spider):
+    html = """<html><body class="single single-post postid-5"><article id="template-id-1">
+    <div class="td_block_wrap tdb_title"><div class="tdb-block-inner"><h1 class="tdb-title-text">A title</h1></div></div>
+    <div class="td_block_wrap tdb_single_content"><div class="tdb-block-inner td-fix-index">
+    <p>First paragraph of the article.</p>
+    <div class="td_block_wrap td_block_ad_box td-a-rec"><div class="tdb-block-inner">- Advertisement -</div></div>
+    <div class="td_block_wrap td_block_inline"><div class="tdb-block-inner"><p>Inline block text</p></div></div>
+    <p>Second paragraph.</p></div></div></article></body></html>"""
+    item = spider.extractor.extract(HtmlResponse(url="https://www.iproini.com/a/", body=html, encoding="utf-8"), NOW).item
+    assert item["body"] == "First paragraph of the article.\n\nInline block text\n\nSecond paragraph."
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["http://[", "https://www.iproini.com:99999/x/", "http://[::1"],
+)
+def test_malformed_links_are_skipped_not_fatal(spider, link):
+    expected = EXPECTED["articles"][0]
+    html = (DEFAULT_ROOT / expected["path"]).read_text("utf-8")
+    html = html.replace("<body", f'<link rel="canonical" href="{link}"><base href="{link}"><body', 1)
+    html = html.replace('property="og:image" content="', f'property="og:image" content="{link}', 1)
+    item = spider.extractor.extract(HtmlResponse(url=expected["url"], body=html, encoding="utf-8"), NOW).item
+    assert item["url"] == expected["url"] and item["title"] == expected["title"]

@@ -143,7 +143,8 @@ def test_without_storage_there_is_no_history(data_dir: Path, caplog: pytest.LogC
         ({"full": "1"}, "full"),
         ({"since": "2025-07-01"}, "since"),
         ({"start_urls": "https://www.iproini.com/a/"}, "partial"),
-        ({"base_url": "http://127.0.0.1:8000"}, "incremental of http://127.0.0.1:8000"),
+        ({"base_url": "http://127.0.0.1:8000"}, "full of http://127.0.0.1:8000"),
+        ({"base_url": "http://127.0.0.1:8000", "full": "0"}, "incremental of http://127.0.0.1:8000"),
         ({"base_url": "https://www.iproini.com"}, "incremental"),
     ],
 )

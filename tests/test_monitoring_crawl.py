@@ -41,7 +41,7 @@ def url(slug: str) -> str:
 
 def crawl(server: FixtureServer, mongo_uri: str, database: Database, data_dir: Path, *args: str):
     return run_crawl(
-        "iproini", "-a", f"base_url={server.url}", *args,
+        "iproini", "-a", f"base_url={server.url}", "-a", "full=0", *args,
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
         env={"MONGO_URI": mongo_uri, "MONGO_DATABASE": database.name, "NEWSCRAWL_DATA_DIR": str(data_dir)},
     )  # fmt: skip

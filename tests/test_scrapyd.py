@@ -128,7 +128,7 @@ def test_scheduled_jobs_store_the_site_then_only_what_is_new(scrapyd, deployed, 
         ("setting", "AUTOTHROTTLE_ENABLED=False"),
     ]
     with FixtureServer() as site:
-        log = scrapyd.run_job(("base_url", site.url), *settings)
+        log = scrapyd.run_job(("base_url", site.url), ("full", "0"), *settings)
         first = len(site.requests)
         site.requests.clear()
         assert "Spider closed (finished)" in log, log[-3000:]
@@ -136,7 +136,7 @@ def test_scheduled_jobs_store_the_site_then_only_what_is_new(scrapyd, deployed, 
         assert {doc["url"] for doc in mongo_db.articles.find({}, {"url": 1})} == set(expected_articles)
         first_seen = {d["url"]: d["first_seen_at"] for d in mongo_db.articles.find({}, {"url": 1, "first_seen_at": 1})}
 
-        log = scrapyd.run_job(("base_url", site.url), *settings)
+        log = scrapyd.run_job(("base_url", site.url), ("full", "0"), *settings)
         second = list(site.requests)
     assert "Spider closed (finished)" in log, log[-3000:]
     assert mongo_db.articles.count_documents({}) == len(expected_articles)

@@ -74,3 +74,11 @@ def test_base_url_must_be_an_origin():
 def test_normalize_path_is_idempotent():
     path = "/%ce%b5-a%20b/"
     assert normalize_path(normalize_path(path)) == normalize_path(path) == "/%ce%b5-a%20b/"
+
+
+def test_is_crawled_origin_tells_the_live_site_from_a_copy():
+    live = SiteUrls(IproiniSpider.canonical_origin, IproiniSpider.domains)
+    copy = SiteUrls(IproiniSpider.canonical_origin, IproiniSpider.domains, "http://127.0.0.1:8000")
+    assert live.is_crawled_origin("http://i-proini.gr/a/") and not live.is_crawled_origin("http://127.0.0.1:8000/a/")
+    assert copy.is_crawled_origin("http://127.0.0.1:8000/a/") and not copy.is_crawled_origin("https://www.iproini.com/a/")
+    assert not copy.is_crawled_origin("http://[")

@@ -26,6 +26,7 @@ MISSING_STATS = ("newscrawl/dropped/no_{field}", "newscrawl/validate/missing_fie
 INCOMPLETE_STATS = (
     "newscrawl/dropped/no_title",
     "newscrawl/dropped/no_body",
+    "newscrawl/dropped/short_body",
     "item_dropped_reasons_count/MissingRequiredField",
 )
 #: Articles dropped for schema errors (newscrawl.monitoring.validation.InvalidArticle).

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
-
-logger = logging.getLogger(__name__)
 
 
 class MissingRequiredField(DropItem):
@@ -42,6 +39,6 @@ class ValidatePipeline:
                 self.stats.inc_value(f"newscrawl/validate/missing_field/{name}")
             raise MissingRequiredField(f"missing {', '.join(missing)}")
         if adapter.get("published_at") is None:
+            # Counted, not logged: the spider has said why in its own line for the page.
             self.stats.inc_value("newscrawl/validate/missing_published_at")
-            logger.info("Article kept without published_at: %s", adapter["url"])
         return item
