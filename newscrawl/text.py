@@ -90,6 +90,12 @@ _GREEK_STOPWORDS = frozenset(
     "ενώ αν όπως όταν και αλλά ένας μια μία ένα πολλοί πολλές πολλά σήμερα χθες αυτό αυτή αυτός "
     "εδώ εκεί τι ποιος πώς πού γιατί ήδη πριν μέσα".split()
 )
+# Capitalised words that follow "By" at the start of a sentence, not a byline ("By Monday, …").
+_NOT_NAMES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december this that then now today tomorrow yesterday early late "
+    "noon midnight dawn contrast comparison law order".split()
+)
 _NAME_WORD = re.compile(r"^(?:[A-ZΑ-ΩΆ-Ώ][\w'’.\-]*|[A-ZΑ-ΩΆ-Ώ]\.)$")
 # A middle initial ("Ι.", "J."): its period does not end the name.
 _INITIAL = re.compile(r"^[A-ZΑ-ΩΆ-Ώ]\.$")
@@ -106,7 +112,7 @@ def _is_proper_phrase(text: str, max_words: int) -> bool:
 def _english_byline(rest: str) -> tuple[list[str], str] | None:
     segments = rest.split(",")
     name = segments[0].strip()
-    if not _is_proper_phrase(name, 6):
+    if not _is_proper_phrase(name, 6) or name.split()[0].lower() in _NOT_NAMES:
         return None
     consumed = 1
     # "By: NAME, SOURCE, text": a second short proper phrase followed by a comma is the source.

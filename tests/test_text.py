@@ -34,6 +34,7 @@ def test_paragraphs_skip_boilerplate_scripts_and_figures():
     ("paragraph", "authors", "rest"),
     [
         ("By NPR,", ["NPR"], ""),
+        ("By The Associated Press, Athens", ["The Associated Press"], "Athens"),
         ("By NPR, Israel Prime Minister Benjamin Netanyahu is due to meet", ["NPR"], "Israel Prime Minister Benjamin Netanyahu is due to meet"),
         ("By Defence Industry Europe, President Recep Tayyip Erdogan has", ["Defence Industry Europe"], "President Recep Tayyip Erdogan has"),
         ("By: Shai Feldman, National Interest,", ["Shai Feldman"], ""),
@@ -52,7 +53,13 @@ def test_bylines(paragraph, authors, rest):
 
 @pytest.mark.parametrize(
     "paragraph",
-    ["By the end of the week, prices rose", "Του πρωθυπουργού η δήλωση", "Turkey will not turn back", "Βy"],
+    [
+        "By the end of the week, prices rose",
+        "By Monday, Athens will respond",
+        "Του πρωθυπουργού η δήλωση",
+        "Turkey will not turn back",
+        "Βy",
+    ],
 )
 def test_sentences_are_not_bylines(paragraph):
     assert split_byline(paragraph) is None
