@@ -20,13 +20,17 @@ class IsoDateJSONEncoder(ScrapyJSONEncoder):
         return super().default(o)
 
 
-class IsoJsonLinesItemExporter(JsonLinesItemExporter):
+class _IsoDates:
+    """Mixin for Scrapy's JSON exporters: their encoder, built in __init__, replaced by ours."""
+
     def __init__(self, file: Any, **kwargs: Any):
-        super().__init__(file, **kwargs)
-        self.encoder = IsoDateJSONEncoder(**self._kwargs)
+        super().__init__(file, **kwargs)  # type: ignore[call-arg]
+        self.encoder = IsoDateJSONEncoder(**self._kwargs)  # type: ignore[attr-defined]
 
 
-class IsoJsonItemExporter(JsonItemExporter):
-    def __init__(self, file: Any, **kwargs: Any):
-        super().__init__(file, **kwargs)
-        self.encoder = IsoDateJSONEncoder(**self._kwargs)
+class IsoJsonLinesItemExporter(_IsoDates, JsonLinesItemExporter):
+    pass
+
+
+class IsoJsonItemExporter(_IsoDates, JsonItemExporter):
+    pass

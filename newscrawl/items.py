@@ -22,6 +22,10 @@ ARTICLE_FIELDS = (
     "source_url",
     "crawled_at",
 )
+#: Fields holding lists (never None: an empty list when absent).
+LIST_FIELDS = ("authors", "categories", "tags", "related_urls")
+#: Fields holding timezone-aware datetimes.
+DATE_FIELDS = ("published_at", "modified_at", "crawled_at")
 
 
 class ArticleItem(scrapy.Item):

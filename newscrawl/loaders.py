@@ -18,7 +18,7 @@ from itemloaders.processors import Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
 from newscrawl.dates import InvalidDate, parse_iso, parse_visible_date
-from newscrawl.items import ArticleItem
+from newscrawl.items import LIST_FIELDS, ArticleItem
 from newscrawl.text import clean_text, detect_language
 from newscrawl.urls import join_url
 
@@ -79,7 +79,6 @@ def asset_url(value: str, loader_context: dict[str, Any]) -> str:
     return site_urls.canonical(absolute) if site_urls.is_site_url(absolute) else absolute
 
 
-_LIST_FIELDS = ("authors", "categories", "tags", "related_urls")
 
 
 class ArticleLoader(ItemLoader):
@@ -105,5 +104,5 @@ class ArticleLoader(ItemLoader):
         """The item with every schema field present: None for missing values, [] for lists."""
         item = super().load_item()
         for field in item.fields:
-            item.setdefault(field, [] if field in _LIST_FIELDS else None)
+            item.setdefault(field, [] if field in LIST_FIELDS else None)
         return item

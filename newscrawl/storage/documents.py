@@ -12,7 +12,8 @@ from typing import Any
 from itemadapter import ItemAdapter
 
 from newscrawl.items import ARTICLE_FIELDS
-from newscrawl.storage.schema import CONTENT_FIELDS, DATE_FIELDS, LIST_FIELDS
+from newscrawl.items import DATE_FIELDS, LIST_FIELDS
+from newscrawl.storage.schema import CONTENT_FIELDS
 
 
 def utc(value: datetime | str | None) -> datetime | None:

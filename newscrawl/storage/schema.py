@@ -74,10 +74,6 @@ ARTICLE_SCHEMA: dict[str, Any] = {
 CONTENT_FIELDS: tuple[str, ...] = tuple(
     name for name in ARTICLE_FIELDS if name not in ("url", "site", "source_url", "crawled_at")
 )
-#: Item fields stored as BSON dates.
-DATE_FIELDS: tuple[str, ...] = ("published_at", "modified_at", "crawled_at")
-#: Item fields stored as arrays of strings.
-LIST_FIELDS: tuple[str, ...] = ("authors", "categories", "tags", "related_urls")
 
 #: Indexes of the articles collection, by name (names are part of the contract).
 ARTICLE_INDEXES: tuple[IndexModel, ...] = (
