@@ -1,77 +1,62 @@
 """What a crawl already has: the stored articles of a site, read once at start.
 
 A scheduled run should fetch only what is new or changed. The set of stored
-canonical URLs (with the time each was last modified or crawled) is loaded in
-one query when the spider starts; every link is then checked in memory, never
-with a query per link. About 100 bytes per stored article.
+articles (the key of each URL, with the time it was last modified or crawled)
+is loaded in one query when the spider starts; every link is then checked in
+memory, never with a query per link. About 100 bytes per stored article.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 from pymongo.collection import Collection
-from scrapy.crawler import Crawler
 
 from newscrawl.dates import parse_iso
-from newscrawl.storage.connection import MongoConnection
-
-logger = logging.getLogger(__name__)
+from newscrawl.urls import SiteUrls
 
 
 class StoredArticles:
-    """Canonical URLs already stored, each with its last-modified (else last-crawled) time."""
+    """Keys of stored article URLs (:meth:`SiteUrls.key`), each with its last-modified (else last-crawled) time."""
 
     def __init__(self, stamps: dict[str, datetime | None] | None = None):
         self._stamps = stamps or {}
 
     @classmethod
-    def load(cls, articles: Collection, site: str, fetched_here: Callable[[str], bool]) -> StoredArticles:
+    def load(cls, articles: Collection[dict[str, Any]], site: str, urls: SiteUrls) -> StoredArticles:
         """One indexed query over the site's documents (projection: URLs and dates only).
 
-        Only the documents last fetched from the origin this crawl fetches from
-        count (*fetched_here* tells by their ``source_url``): what a crawl of a
-        staging copy stored says nothing about what the live site holds.
+        Only the documents last fetched from the origin *urls* crawls count (by
+        their ``source_url``): what a crawl of a staging copy stored says nothing
+        about what the live site holds.
         """
         fields = {"_id": 0, "url": 1, "source_url": 1, "modified_at": 1, "crawled_at": 1}
         return cls(
             {
-                doc["url"]: _aware(doc.get("modified_at") or doc.get("crawled_at"))
+                urls.key(doc["url"]): _aware(doc.get("modified_at") or doc.get("crawled_at"))
                 for doc in articles.find({"site": site}, fields)
-                if fetched_here(doc.get("source_url") or doc["url"])
+                if urls.is_crawled_origin(doc.get("source_url") or doc["url"])
             }
         )
 
     def __len__(self) -> int:
         return len(self._stamps)
 
-    def __contains__(self, url: object) -> bool:
-        return url in self._stamps
+    def __contains__(self, key: object) -> bool:
+        return key in self._stamps
 
-    def is_current(self, url: str, lastmod: str | datetime | None = None) -> bool:
-        """Whether *url* is stored and not modified since (per a sitemap ``lastmod``)."""
-        if url not in self._stamps:
+    def is_current(self, key: str, lastmod: str | datetime | None = None) -> bool:
+        """Whether the article of *key* is stored and not modified since (per a sitemap ``lastmod``)."""
+        if key not in self._stamps:
             return False
         changed = parse_iso(lastmod) if isinstance(lastmod, str) else lastmod
-        stamp = self._stamps[url]
+        stamp = self._stamps[key]
         return changed is None or stamp is None or changed <= stamp
 
 
 def _aware(value: datetime | None) -> datetime | None:
     """pymongo returns naive UTC datetimes unless the client is tz_aware."""
     if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     return value
-
-
-async def load_stored_articles(crawler: Crawler, site: str, fetched_here: Callable[[str], bool]) -> StoredArticles:
-    """The stored articles of *site* fetched from this crawl's origin, from the storage the crawl
-    writes to (empty without one)."""
-    connection = MongoConnection.of(crawler)
-    if not connection.is_open:
-        logger.info("No MongoDB storage in this crawl: every article found is fetched")
-        return StoredArticles()
-    return await asyncio.to_thread(StoredArticles.load, connection.articles, site, fetched_here)

@@ -33,7 +33,7 @@ def redact(text: str) -> str:
 def _redact_record(record: logging.LogRecord) -> None:
     try:
         message = record.getMessage()
-    except Exception:  # a malformed record is the handler's to report, unchanged
+    except Exception:  # noqa: BLE001 - a malformed record is the handler's to report, unchanged
         return
     redacted = redact(message)
     if redacted != message:

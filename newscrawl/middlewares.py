@@ -15,7 +15,7 @@ would have passed a broken page on, dropped the request silently or said only
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import ClassVar
 
@@ -77,7 +77,7 @@ def incomplete(response: Response) -> BadResponse | None:
 def _ends_whole(body: bytes) -> bool:
     """Whether an HTML body reaches its end: ``</html>`` or ``</body>``, or it ends on a closed tag."""
     tail = body[-4096:].lower()
-    return b"</html" in tail or b"</body" in tail or body.rstrip().endswith(b">") and b"<body" not in tail
+    return b"</html" in tail or b"</body" in tail or (body.rstrip().endswith(b">") and b"<body" not in tail)
 
 
 def retry_after(response: Response) -> float | None:
@@ -90,8 +90,8 @@ def retry_after(response: Response) -> float | None:
     except (TypeError, ValueError):
         return None  # absent or unreadable: retry as if it were not there
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class SiteRetryMiddleware(RetryMiddleware):
@@ -111,9 +111,10 @@ class SiteRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: BaseSettings):
         super().__init__(settings)
-        self.max_wait = settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX", 60.0)
+        self.max_wait = settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX")
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy 2.19 awaits a middleware's coroutine, and no longer passes the spider.
+    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         if request.meta.get("dont_retry"):
             return response
         if 200 <= response.status < 300:
@@ -145,7 +146,7 @@ class SiteRedirectMiddleware(RedirectMiddleware):
     * more than ``REDIRECT_MAX_TIMES``: :class:`TooManyRedirects`.
     """
 
-    def process_response(self, request: Request, response: Response) -> Request | Response:
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         try:
             result = super().process_response(request, response)
         except IgnoreRequest as exc:  # the only one RedirectMiddleware raises: max redirections reached
@@ -156,6 +157,7 @@ class SiteRedirectMiddleware(RedirectMiddleware):
         if result.url in result.meta["redirect_urls"]:
             raise RedirectLoop(chain)
         offsite = self.crawler.get_downloader_middleware(OffsiteMiddleware)
-        if offsite and not request.meta.get("allow_offsite") and not offsite.should_follow(result, self.crawler.spider):
+        spider = self.crawler.spider
+        if offsite and spider and not request.meta.get("allow_offsite") and not offsite.should_follow(result, spider):
             raise OffsiteRedirect(chain)
         return result

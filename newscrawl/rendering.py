@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
@@ -41,7 +41,7 @@ from scrapy_playwright.page import PageMethod
 
 logger = logging.getLogger(__name__)
 
-#: Chromium used when neither PLAYWRIGHT_CHROMIUM_PATH nor $NEWSCRAWL_CHROMIUM names one (Debian's package).
+#: Chromium used when NEWSCRAWL_CHROMIUM names none (Debian's package).
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 #: Resource types a page's text never needs; the browser does not fetch them at all.
 BLOCKED_RESOURCE_TYPES = frozenset({"image", "media", "font"})
@@ -76,8 +76,8 @@ class RenderRule:
 def browser_request(
     url: str,
     *,
-    callback: Callable | None,
-    errback: Callable | None,
+    callback: Callable[..., Any] | None,
+    errback: Callable[..., Any] | None,
     wait_for: str | None,
     load_more: str | None = None,
     max_clicks: int = 0,
@@ -144,14 +144,13 @@ async def click_load_more(page: Page, selector: str, max_clicks: int) -> int:
 
 
 def chromium_path(settings: BaseSettings) -> str | None:
-    """The Chromium to launch: PLAYWRIGHT_CHROMIUM_PATH, else $NEWSCRAWL_CHROMIUM, else the system one.
+    """The Chromium to launch: NEWSCRAWL_CHROMIUM (setting or environment), else the system one.
 
     None (no system Chromium either) lets Playwright use its own, from ``playwright install chromium``.
     """
-    path = settings.get("PLAYWRIGHT_CHROMIUM_PATH") or os.environ.get("NEWSCRAWL_CHROMIUM")
-    if path:
-        return path
-    return SYSTEM_CHROMIUM if os.path.exists(SYSTEM_CHROMIUM) else None
+    if path := settings.get("NEWSCRAWL_CHROMIUM"):
+        return str(path)
+    return SYSTEM_CHROMIUM if Path(SYSTEM_CHROMIUM).exists() else None
 
 
 class BrowserUnavailable(Exception):
@@ -172,9 +171,9 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
         super().__init__(crawler)
         if path := chromium_path(crawler.settings):
             self.config.launch_options.setdefault("executable_path", path)
-        if self.abort_request is None:  # a PLAYWRIGHT_ABORT_REQUEST of the project's own wins
+        if getattr(self, "abort_request", None) is None:  # a PLAYWRIGHT_ABORT_REQUEST of the project's own wins
             self.abort_request = self._abort_request
-        self.render_timeout_ms = crawler.settings.getfloat("NEWSCRAWL_RENDER_TIMEOUT", 10.0) * 1000
+        self.render_timeout_ms = crawler.settings.getfloat("NEWSCRAWL_RENDER_TIMEOUT") * 1000
         self._start_lock = asyncio.Lock()
         self._unavailable: str | None = None
 
@@ -208,7 +207,7 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):
             self._unavailable = reason
             logger.error(
                 "No browser (%s): pages that need JavaScript are counted as failed, the rest of the crawl "
-                "goes on. Executable: %s; install Chromium or set PLAYWRIGHT_CHROMIUM_PATH / NEWSCRAWL_CHROMIUM.",
+                "goes on. Executable: %s; install Chromium or set NEWSCRAWL_CHROMIUM.",
                 reason,
                 self.config.launch_options.get("executable_path", "Playwright's own"),
             )

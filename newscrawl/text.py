@@ -1,4 +1,4 @@
-"""Plain-text helpers: whitespace, paragraphs out of HTML, bylines, language."""
+"""Plain-text helpers: whitespace, paragraphs out of HTML, mojibake, language."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 
 from lxml import etree
 from lxml.html import HtmlElement
+
+from newscrawl.languages import LANGUAGES
 
 # Characters that render as spaces or as nothing.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -28,7 +30,10 @@ _BLOCK_TAGS = frozenset(
     "hr li main nav ol p pre section table tbody td th thead tr ul".split()
 )
 # Elements whose content is never article text.
-_SKIP_TAGS = frozenset("script style noscript template iframe object embed svg form button input select textarea figure figcaption video audio canvas".split())
+_SKIP_TAGS = frozenset(
+    "script style noscript template iframe object embed svg form button input select textarea "
+    "figure figcaption video audio canvas".split()
+)
 
 
 def paragraphs(root: HtmlElement, is_excluded: Callable[[HtmlElement], bool]) -> list[str]:
@@ -37,9 +42,11 @@ def paragraphs(root: HtmlElement, is_excluded: Callable[[HtmlElement], bool]) ->
     Subtrees for which *is_excluded* is true (ads, share widgets, embeds) and
     non-text elements (scripts, styles, figures, forms) are skipped; ``<br>``
     counts as a space; text outside any block forms paragraphs of its own.
+    The walk keeps its own stack, so that no nesting depth (a hostile page can
+    nest thousands of elements) reaches Python's recursion limit.
     """
     found: list[str] = []
-    pending: list[str] = []
+    pending: list[str] = [root.text or ""]
 
     def flush() -> None:
         text = clean_text("".join(pending))
@@ -47,24 +54,25 @@ def paragraphs(root: HtmlElement, is_excluded: Callable[[HtmlElement], bool]) ->
         if text:
             found.append(text)
 
-    def visit(element: HtmlElement) -> None:
+    # (element, whether its children have been walked): an element is seen once on the way
+    # down and, unless skipped, once more on the way up, to close its block and add its tail.
+    stack: list[tuple[HtmlElement, bool]] = [(child, False) for child in reversed(root)]
+    while stack:
+        element, done = stack.pop()
         tag = element.tag if isinstance(element.tag, str) else None
-        if tag is None or tag in _SKIP_TAGS or is_excluded(element):
+        if done:
+            if tag in _BLOCK_TAGS:
+                flush()
+            pending.append(element.tail or "")
+        elif tag is None or tag in _SKIP_TAGS or is_excluded(element):
             pending.append(" ")
+            pending.append(element.tail or "")
         else:
-            block = tag in _BLOCK_TAGS
-            if block:
+            if tag in _BLOCK_TAGS:
                 flush()
             pending.append(" " if tag == "br" else element.text or "")
-            for child in element:
-                visit(child)
-            if block:
-                flush()
-        pending.append(element.tail or "")
-
-    pending.append(root.text or "")
-    for child in root:
-        visit(child)
+            stack.append((element, True))
+            stack.extend((child, False) for child in reversed(element))
     flush()
     return found
 
@@ -76,101 +84,6 @@ def element_set(elements: Iterable[etree._Element]) -> Callable[[HtmlElement], b
     holding the proxies in a set makes identity membership reliable.
     """
     return frozenset(elements).__contains__
-
-
-# --- bylines -----------------------------------------------------------------
-
-_EN_BYLINE = re.compile(r"^by\s*:?\s+(?P<rest>.+)$", re.I | re.S)
-_GR_BYLINE = re.compile(r"^(?P<article>Του|Της|Των)\s+(?P<rest>[A-ZΑ-ΩΆ-Ώ].*)$", re.S)
-# Lowercase words allowed inside names and organisation names.
-_NAME_PARTICLES = frozenset("of the and for on in de del della di da van von der den al el bin ibn la le du y".split())
-# Capitalised Greek words that start a sentence, so never belong to a name.
-_GREEK_STOPWORDS = frozenset(
-    "ο η το οι τα τον την του της των στο στη στην στον στα στις στους σε με για από κατά μετά "
-    "ενώ αν όπως όταν και αλλά ένας μια μία ένα πολλοί πολλές πολλά σήμερα χθες αυτό αυτή αυτός "
-    "εδώ εκεί τι ποιος πώς πού γιατί ήδη πριν μέσα".split()
-)
-# Capitalised words that follow "By" at the start of a sentence, not a byline ("By Monday, …").
-_NOT_NAMES = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-    "august september october november december this that then now today tomorrow yesterday early late "
-    "noon midnight dawn contrast comparison law order".split()
-)
-_NAME_WORD = re.compile(r"^(?:[A-ZΑ-ΩΆ-Ώ][\w'’.\-]*|[A-ZΑ-ΩΆ-Ώ]\.)$")
-# A middle initial ("Ι.", "J."): its period does not end the name.
-_INITIAL = re.compile(r"^[A-ZΑ-ΩΆ-Ώ]\.$")
-
-
-def _is_proper_phrase(text: str, max_words: int) -> bool:
-    """Whether *text* reads like a name or an organisation: short, capitalised words."""
-    words = text.split()
-    if not 0 < len(words) <= max_words or not _NAME_WORD.match(words[0]):
-        return False
-    return all(_NAME_WORD.match(w) or w.lower() in _NAME_PARTICLES for w in words)
-
-
-def _english_byline(rest: str) -> tuple[list[str], str] | None:
-    segments = rest.split(",")
-    name = segments[0].strip()
-    if not _is_proper_phrase(name, 6) or name.split()[0].lower() in _NOT_NAMES:
-        return None
-    consumed = 1
-    # "By: NAME, SOURCE, text": a second short proper phrase followed by a comma is the source.
-    if len(segments) >= 3 and _is_proper_phrase(segments[1].strip(), 7):
-        consumed = 2
-    return [name], ",".join(segments[consumed:]).strip()
-
-
-def _greek_byline(article: str, rest: str) -> tuple[list[str], str] | None:
-    words = rest.split()
-    names: list[str] = []
-    current: list[str] = []
-    max_words = 3  # not counting initials
-    index = 0
-
-    def full_words() -> int:
-        return sum(1 for word in current if not _INITIAL.match(word))
-
-    while index < len(words):
-        word = words[index]
-        bare = word if _INITIAL.match(word) else word.rstrip(",.:;")
-        if bare.lower() in _GREEK_STOPWORDS or not _NAME_WORD.match(bare) or full_words() == max_words:
-            if article == "Των" and bare == "και" and current:
-                names.append(" ".join(current))
-                current = []
-                index += 1
-                continue
-            break
-        current.append(bare)
-        index += 1
-        if bare != word:  # punctuation after a word ends the byline
-            break
-    if full_words() == max_words and index < len(words) and not words[index - 1].endswith((",", ".", ":", ";")):
-        # Running into the sentence: a third capitalised word more likely starts it.
-        current.pop()
-        index -= 1
-    if current:
-        names.append(" ".join(current))
-    if not names or any(len(n.split()) < 2 for n in names):
-        return None
-    return names, " ".join(words[index:])
-
-
-def split_byline(paragraph: str) -> tuple[list[str], str] | None:
-    """Split a byline off the start of a body's first paragraph.
-
-    Returns ``(authors, remaining_text)`` or None when the paragraph does not
-    start with a byline. Recognises ``By NAME,``, ``By: NAME, SOURCE,``,
-    ``by NAME, SOURCE,``, an organisation alone (``By NPR,``) and the Greek
-    genitive forms ``Του …``, ``Της …``, ``Των … και …`` (names kept as written).
-    """
-    english = _EN_BYLINE.match(paragraph)
-    if english:
-        return _english_byline(english.group("rest"))
-    greek = _GR_BYLINE.match(paragraph)
-    if greek:
-        return _greek_byline(greek.group("article"), greek.group("rest"))
-    return None
 
 
 # --- mojibake ----------------------------------------------------------------
@@ -216,14 +129,11 @@ def repair_mojibake(text: str) -> tuple[str, int]:
 
 # --- language ----------------------------------------------------------------
 
-_GREEK_LETTER = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_LETTERS = tuple((language.code, re.compile(f"[{language.letters}]")) for language in LANGUAGES)
 
 
 def detect_language(text: str) -> str | None:
-    """``"el"`` or ``"en"`` by which alphabet most of *text* is written in."""
-    greek = len(_GREEK_LETTER.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
-    if not greek and not latin:
-        return None
-    return "el" if greek >= latin else "en"
+    """The language whose letters most of *text* is written in (ties: the first in LANGUAGES)."""
+    counts = [(len(letters.findall(text)), code) for code, letters in _LETTERS]
+    best = max(counts, key=lambda count_code: count_code[0])
+    return best[1] if best[0] else None

@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
-# Query parameters that do not change the page: click tracking, and the AMP switch.
-VARIANT_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_[ce]id|igshid|_ga|ref|amp)$", re.I)
+# Query parameters that do not change the page: click tracking (Jetpack's related posts too), and the AMP switch.
+VARIANT_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_[ce]id|igshid|_ga|ref|amp|relatedposts_\w+)$", re.I)
 
 # Characters WordPress leaves unescaped in a post slug path.
 _PATH_SAFE = "/-._~!$&'()*+,;=:@"
@@ -46,9 +46,13 @@ class SiteUrls:
     :param canonical_origin: the production origin, e.g. ``https://www.iproini.com``
     :param domains: registered domains the site answers on (``www.`` is implied)
     :param base_url: origin actually crawled; defaults to the production origin
+    :param trailing_slash: whether the site's permalinks end with a slash (WordPress's
+        structures do, but for ``/archives/%post_id%``): canonical URLs get or lose it
     """
 
-    def __init__(self, canonical_origin: str, domains: Iterable[str], base_url: str | None = None):
+    def __init__(
+        self, canonical_origin: str, domains: Iterable[str], base_url: str | None = None, *, trailing_slash: bool = True
+    ):
         self.canonical_origin = canonical_origin.rstrip("/")
         self.base_url = (base_url or canonical_origin).rstrip("/")
         base = urlsplit(self.base_url)
@@ -56,6 +60,7 @@ class SiteUrls:
             raise ValueError(f"base_url must be an origin such as http://127.0.0.1:8000, got {base_url!r}")
         self._base_netloc = base.netloc.lower()
         self._domains = frozenset(d.lower() for d in domains)
+        self.trailing_slash = trailing_slash
 
     @property
     def allowed_domains(self) -> list[str]:
@@ -86,8 +91,8 @@ class SiteUrls:
         """The production URL of *url*, or None if it is not on this site.
 
         Drops the fragment and tracking parameters, strips an AMP suffix, adds
-        the trailing slash WordPress redirects to and normalises the
-        percent-encoding. Other query parameters (``?p=N`` shortlinks, search)
+        the trailing slash WordPress redirects to (or drops it, for a site whose
+        permalinks have none) and normalises the percent-encoding. Other query parameters (``?p=N`` shortlinks, search)
         are kept: they name a different resource until the site redirects.
         """
         url = url.strip()
@@ -102,12 +107,23 @@ class SiteUrls:
             path = path[: -len("amp/")]
         elif path.endswith("/amp"):
             path = path[: -len("amp")]
-        last_segment = path.rsplit("/", 1)[-1]
+        last_segment = path.rstrip("/").rsplit("/", 1)[-1]
         if last_segment and "." not in last_segment:
-            path += "/"
+            path = path.rstrip("/") + ("/" if self.trailing_slash else "")
         query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not VARIANT_PARAMS.match(k)]
         query_string = urlencode(query)
         return self.canonical_origin + path + (f"?{query_string}" if query_string else "")
+
+    @staticmethod
+    def key(canonical: str) -> str:
+        """The identity of a canonical URL: two URLs with the same key are the same page.
+
+        The trailing slash is not part of it, so that a link written without the
+        slash of the site's permalinks (or with one it does not use) is never a
+        second article.
+        """
+        path, separator, query = canonical.partition("?")
+        return (path.rstrip("/") if path.count("/") > 2 else path) + separator + query
 
     def to_crawl(self, url: str) -> str:
         """The URL to request for a canonical (or any on-site) *url*: same path on the crawled origin."""

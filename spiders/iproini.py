@@ -1,12 +1,12 @@
 """Proini (iproini.com): Greek-American daily, WordPress with the tagDiv Newspaper theme."""
 
-from newscrawl.spider import NewsSiteSpider
 from newscrawl.themes import NEWSPAPER
+from newscrawl.wordpress.spider import WordPressSpider
 
 
-class IproiniSpider(NewsSiteSpider):
+class IproiniSpider(WordPressSpider):
     name = "iproini"
-    canonical_origin = "https://www.iproini.com"
+    origin = "https://www.iproini.com"
     domains = ("iproini.com", "iproini.gr", "i-proini.com", "i-proini.gr")
-    site_timezone = "America/New_York"
-    layout = NEWSPAPER
+    timezone = "America/New_York"
+    theme = NEWSPAPER

@@ -1,7 +1,5 @@
 """Data quality: item validation and run monitors with Spidermon (README.md, "Data quality").
 
-* ``validation``: Spidermon's item validation pipeline with the article item
-  schema; which errors drop an article and which only flag it.
 * ``summary``: a run's numbers from its stats (articles found, stored,
   dropped; coverage of each field among the articles found).
 * ``monitors``, ``suites``: the checks run when the spider closes.

@@ -16,7 +16,6 @@ from spidermon.settings import MONITOR
 from newscrawl.monitoring.history import RunHistory
 from newscrawl.monitoring.report import REPORT_TEMPLATE, percent, report_context
 from newscrawl.monitoring.summary import RunSummary
-from newscrawl.storage.config import MongoConfig
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ def default_report_path(crawler: Crawler, summary: RunSummary) -> Path:
     if log_file := crawler.settings.get("LOG_FILE"):
         return Path(log_file).with_suffix(".report.txt")
     finished = summary.finished_at or datetime.now(UTC)
-    reports = MongoConfig.from_settings(crawler.settings).data_dir / "reports"
+    reports = Path(crawler.settings["NEWSCRAWL_DATA_DIR"]) / "reports"
     return reports / f"{summary.spider}-{finished:%Y%m%dT%H%M%SZ}.txt"
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from statistics import median
+from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.collection import Collection
@@ -24,28 +25,26 @@ from scrapy.exceptions import NotConfigured
 
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.monitoring.summary import RunSummary, crawl_kind
-from newscrawl.storage.connection import MongoConnection
+from newscrawl.storage.extension import Storage
 from newscrawl.storage.retry import describe
 
 logger = logging.getLogger(__name__)
 
-RUNS_INDEX = IndexModel(
-    [("spider", ASCENDING), ("kind", ASCENDING), ("finished_at", DESCENDING)], name="spider_kind_finished_at"
-)
+RUNS_INDEX = IndexModel([("spider", ASCENDING), ("kind", ASCENDING), ("finished_at", DESCENDING)], name="spider_kind_finished_at")
 
 
 class RunHistory:
     """Extension: reads the spider's previous runs when it opens; records this run when asked at close.
 
-    Both go to the storage the crawl writes to. The previous runs are read over
-    the storage pipeline's connection, open at that point; the summary is
-    written once the monitors have run, after the pipeline closed its
-    connection, over one of its own. A crawl without the storage pipeline has
-    no history: nothing is read or recorded.
+    Both go through the crawl's storage (:class:`~newscrawl.storage.extension.Storage`),
+    open from before the first request until the engine stops, after the close
+    monitors. A crawl without storage has no history: nothing is read or recorded.
     """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        #: the crawl's storage, looked up when the spider opens (extensions are being built before)
+        self.storage: Storage | None = None
         self.collection: str = crawler.settings["NEWSCRAWL_RUNS_COLLECTION"]
         self.limit = crawler.settings.getint("NEWSCRAWL_MONITOR_HISTORY_RUNS")
         #: previous runs of the same spider and kind, newest first; None when not read
@@ -65,32 +64,30 @@ class RunHistory:
     def enabled(self) -> bool:
         return self.previous is not None
 
+    def _runs(self) -> Collection[dict[str, Any]]:
+        assert self.storage is not None
+        return self.storage.database[self.collection]
+
     async def spider_opened(self, spider: Spider) -> None:
-        connection = MongoConnection.of(self.crawler)
-        if not connection.is_open:
+        self.storage = self.crawler.get_extension(Storage)
+        if self.storage is None or not self.storage.is_open:
             logger.info("No MongoDB storage in this crawl: runs are neither compared nor recorded")
             return
-        runs = connection.articles.database[self.collection]
         try:
-            self.previous = await asyncio.to_thread(self._read, runs, spider.name, crawl_kind(spider))
+            self.previous = await asyncio.to_thread(self._read, spider.name, crawl_kind(spider))
         except PyMongoError as exc:
             self.error = describe(exc)
             logger.warning("Could not read the previous runs of %s: %s", spider.name, self.error)
 
-    def _read(self, runs: Collection, spider: str, kind: str) -> list[RunSummary]:
-        cursor = runs.find({"spider": spider, "kind": kind}, {"_id": 0}).sort("finished_at", DESCENDING)
+    def _read(self, spider: str, kind: str) -> list[RunSummary]:
+        cursor = self._runs().find({"spider": spider, "kind": kind}, {"_id": 0}).sort("finished_at", DESCENDING)
         return [RunSummary.from_document(document) for document in cursor.limit(self.limit)]
 
     def record(self, summary: RunSummary) -> None:
-        """Store *summary*. Blocking; raises StorageUnavailable or PyMongoError when it cannot."""
-        connection = MongoConnection(MongoConnection.of(self.crawler).config)
-        connection.open()
-        try:
-            runs = connection.articles.database[self.collection]
-            runs.create_indexes([RUNS_INDEX])
-            runs.insert_one(summary.document())
-        finally:
-            connection.close()
+        """Store *summary*. Blocking; raises PyMongoError when it cannot."""
+        runs = self._runs()
+        runs.create_indexes([RUNS_INDEX])
+        runs.insert_one(summary.document())
 
 
 def sharp_drops(

@@ -10,10 +10,8 @@ from spidermon import monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 
 from newscrawl.monitoring.history import RunHistory, sharp_drops
-from newscrawl.monitoring.summary import DEAD_LETTER_STAT, RENDER_FAILED_PREFIX, RunSummary, counts_under
-
-#: Spidermon's count of schema errors, as ``<prefix><error>/<field>``
-VALIDATION_ERRORS_PREFIX = "spidermon/validation/fields/errors/"
+from newscrawl.monitoring.summary import DEAD_LETTER_STAT, INVALID_STAT, RENDER_FAILED_PREFIX, RunSummary, counts_under
+from newscrawl.pipelines.validate import ERRORS_PREFIX, INVALID_ITEMS_STAT
 
 
 class ProjectMonitor(BaseScrapyMonitor):
@@ -56,29 +54,26 @@ class FieldCoverageMonitor(ProjectMonitor):
             coverage = summary.coverage[name]
             if (coverage.ratio or 0) < float(threshold):
                 below.append(
-                    f"{name} {coverage.ratio or 0:.1%} < {float(threshold):.0%} "
-                    f"({coverage.present} of {coverage.found} articles)"
+                    f"{name} {coverage.ratio or 0:.1%} < {float(threshold):.0%} ({coverage.present} of {coverage.found} articles)"
                 )
         self.assertFalse(below, msg="Fields below their threshold: " + "; ".join(below))
 
 
 @monitors.name("Item validation")
 class SchemaErrorsMonitor(ProjectMonitor):
-    """Articles break the item schema at most SPIDERMON_MAX_ITEM_VALIDATION_ERRORS times."""
+    """Articles break the item schema at most NEWSCRAWL_MONITOR_MAX_SCHEMA_ERRORS times."""
 
     @monitors.name("Should have no more schema errors than allowed")
     def test_schema_errors(self) -> None:
-        limit = self.crawler.settings.getint("SPIDERMON_MAX_ITEM_VALIDATION_ERRORS")
-        # <error>/<field> counts, and (without a slash) the per-error totals, left out
-        errors = {key: n for key, n in counts_under(self.stats, VALIDATION_ERRORS_PREFIX).items() if "/" in key}
+        limit = self.crawler.settings.getint("NEWSCRAWL_MONITOR_MAX_SCHEMA_ERRORS")
+        errors = counts_under(self.stats, ERRORS_PREFIX)  # <field>/<error>
         total = sum(errors.values())
-        by_field = sorted((key.split("/")[1], key.split("/")[0], count) for key, count in errors.items())
-        detail = ", ".join(f"{name}: {error} ({count})" for name, error, count in by_field)
+        detail = ", ".join(f"{key.replace('/', ': ', 1)} ({count})" for key, count in sorted(errors.items()))
         self.assertLessEqual(
             total,
             limit,
-            msg=f"{total} schema errors in {self.stats.get('spidermon/validation/items/errors', 0)} articles "
-            f"({self.stats.get('spidermon/validation/items/dropped', 0)} dropped), more than {limit}: {detail}",
+            msg=f"{total} schema errors in {self.stats.get(INVALID_ITEMS_STAT, 0)} articles "
+            f"({self.stats.get(INVALID_STAT, 0)} dropped), more than {limit}: {detail}",
         )
 
 
@@ -133,6 +128,4 @@ class PreviousRunsMonitor(ProjectMonitor):
             max_coverage_drop=settings.getfloat("NEWSCRAWL_MONITOR_MAX_COVERAGE_DROP"),
             min_articles=settings.getint("NEWSCRAWL_MONITOR_COVERAGE_MIN_ARTICLES"),
         )
-        self.assertFalse(
-            drops, msg=f"Sharp drop against the previous {len(baseline)} passing runs: " + "; ".join(drops)
-        )
+        self.assertFalse(drops, msg=f"Sharp drop against the previous {len(baseline)} passing runs: " + "; ".join(drops))

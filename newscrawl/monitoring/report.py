@@ -61,9 +61,7 @@ def _monitor_rows(result: MonitorResult) -> list[dict[str, Any]]:
     for item in result.monitor_results:
         # a failure or skip has a reason; an error in the monitor itself only a traceback
         message = item.reason or (item.error.strip().splitlines()[-1] if item.error else "")
-        rows.append(
-            {"status": item.status, "name": item.item.monitor_name, "message": message, "failed": id(item) in failed}
-        )
+        rows.append({"status": item.status, "name": item.item.monitor_name, "message": message, "failed": id(item) in failed})
     return rows
 
 

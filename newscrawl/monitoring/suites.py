@@ -41,7 +41,7 @@ class CloseMonitorSuite(SpiderCloseMonitorSuite):
     ``NEWSCRAWL_MONITOR_FAILED_ACTIONS``.
     """
 
-    monitors: ClassVar[list] = [
+    monitors: ClassVar[list[type]] = [
         FinishReasonMonitor,
         ErrorCountMonitor,
         CriticalCountMonitor,
@@ -56,7 +56,7 @@ class CloseMonitorSuite(SpiderCloseMonitorSuite):
         PreviousRunsMonitor,
     ]
     # In this order: the log line names the report's path.
-    monitors_finished_actions: ClassVar[list] = [RecordRun, FileReport, LogSummary]
+    monitors_finished_actions: ClassVar[list[type]] = [RecordRun, FileReport, LogSummary]
 
     def __init__(self, *args: Any, crawler: Crawler, **kwargs: Any):
         failed_actions = [load_object(path) for path in crawler.settings.getlist("NEWSCRAWL_MONITOR_FAILED_ACTIONS")]

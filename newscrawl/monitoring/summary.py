@@ -19,17 +19,15 @@ from newscrawl.items import ARTICLE_FIELDS, ArticleItem
 
 #: Per-field counts of scraped items that have a value (Spidermon's SPIDERMON_ADD_FIELD_COVERAGE).
 PRESENT_STAT = f"spidermon_item_scraped_count/{ArticleItem.__name__}/{{field}}"
-#: Article pages dropped because a field was missing: by the spider (``no_title``, ``no_body``)
-#: or by ValidatePipeline (``url``, ``title``, ``body``).
-MISSING_STATS = ("newscrawl/dropped/no_{field}", "newscrawl/validate/missing_field/{field}")
+#: Article pages dropped because a field was missing (``no_title``, ``no_body``).
+MISSING_STATS = ("newscrawl/dropped/no_{field}",)
 #: One count per article page dropped as incomplete (a page can miss several fields).
 INCOMPLETE_STATS = (
     "newscrawl/dropped/no_title",
     "newscrawl/dropped/no_body",
     "newscrawl/dropped/short_body",
-    "item_dropped_reasons_count/MissingRequiredField",
 )
-#: Articles dropped for schema errors (newscrawl.monitoring.validation.InvalidArticle).
+#: Articles dropped for schema errors (newscrawl.pipelines.validate.InvalidArticle).
 INVALID_STAT = "item_dropped_reasons_count/InvalidArticle"
 #: Links to already stored articles that an incremental crawl did not fetch again.
 SKIPPED_STORED_STAT = "newscrawl/incremental/skipped_stored"
@@ -166,9 +164,7 @@ class RunSummary:
             incomplete=articles["incomplete"],
             invalid=articles["invalid"],
             skipped_stored=articles["skipped_stored"],
-            coverage={
-                name: FieldCoverage(value["present"], value["found"]) for name, value in document["coverage"].items()
-            },
+            coverage={name: FieldCoverage(value["present"], value["found"]) for name, value in document["coverage"].items()},
             passed=document.get("passed"),
             failed_monitors=tuple(document.get("failed_monitors", ())),
         )

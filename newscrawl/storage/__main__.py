@@ -49,8 +49,7 @@ def serve(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     print(
-        f"Serving the embedded store {config.embedded_path} on {uri} until Ctrl-C. "
-        f"Query it with: mongosh {uri}{config.database}",
+        f"Serving the embedded store {config.embedded_path} on {uri} until Ctrl-C. Query it with: mongosh {uri}{config.database}",
         flush=True,
     )
     stop.wait()
@@ -71,7 +70,7 @@ def replay(args: argparse.Namespace) -> int:
         for path in files:
             try:
                 result = replay_file(connection, path, retry, config.batch_size)
-            except Exception as exc:  # any failure: one line, and the file stays for next time
+            except Exception as exc:  # noqa: BLE001 - any failure: one line, and the file stays for next time
                 print(f"{path}: replay stopped, file kept ({describe(exc)})", file=sys.stderr)
                 return 1
             counts = ", ".join(f"{count} {kind}" for kind, count in sorted(result.counts.items())) or "nothing"
@@ -81,8 +80,7 @@ def replay(args: argparse.Namespace) -> int:
                 done = False
                 reasons = ", ".join(sorted({reason for _, reason in result.rejected}))
                 print(
-                    f"{path}: {len(result.rejected)} of {result.records} records refused again ({reasons}); "
-                    f"file kept ({counts})",
+                    f"{path}: {len(result.rejected)} of {result.records} records refused again ({reasons}); file kept ({counts})",
                     file=sys.stderr,
                 )
     return 0 if done else 1

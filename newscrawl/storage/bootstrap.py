@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from pymongo.database import Database
 from pymongo.errors import OperationFailure
@@ -23,7 +24,7 @@ VALIDATOR_OPTIONS = {
 }
 
 
-def apply_validator(database: Database, collection: str) -> bool:
+def apply_validator(database: Database[dict[str, Any]], collection: str) -> bool:
     """Create ``collection`` with the article validator, or set it with collMod if it exists.
 
     Returns False, after logging why, when the server refuses validators.
@@ -54,7 +55,7 @@ def apply_validator(database: Database, collection: str) -> bool:
     return True
 
 
-def prepare(database: Database, articles: str, versions: str) -> bool:
+def prepare(database: Database[dict[str, Any]], articles: str, versions: str) -> bool:
     """Validator and indexes of both collections. Returns whether the validator is in place."""
     validated = apply_validator(database, articles)
     # create_indexes is idempotent for identical definitions, and fails loudly for a

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC
-from weakref import WeakKeyDictionary
+from typing import Any
 
 from pymongo import MongoClient
 from pymongo.collection import Collection
+from pymongo.database import Database
 from pymongo.errors import ConfigurationError, ConnectionFailure, OperationFailure, PyMongoError
-from scrapy.crawler import Crawler
 
 from newscrawl.logredact import redact
 from newscrawl.storage import bootstrap
@@ -20,8 +20,6 @@ from newscrawl.storage.retry import describe
 AUTHENTICATION_FAILED = 18
 UNAUTHORIZED = 13
 
-_CRAWL_CONNECTIONS: WeakKeyDictionary[Crawler, MongoConnection] = WeakKeyDictionary()
-
 
 class MongoConnection:
     """A client on ``MONGO_URI``, or on an embedded server started over the data directory."""
@@ -29,17 +27,9 @@ class MongoConnection:
     def __init__(self, config: MongoConfig):
         self.config = config
         self.embedded: EmbeddedServer | None = None
-        self.client: MongoClient | None = None
+        self.client: MongoClient[dict[str, Any]] | None = None
         #: whether the server accepted the $jsonSchema validator
         self.validated = False
-
-    @classmethod
-    def of(cls, crawler: Crawler) -> MongoConnection:
-        """The crawl's one connection: the storage pipeline opens and closes it, other components
-        (e.g. a spider reading what is stored) use it while it is open."""
-        if crawler not in _CRAWL_CONNECTIONS:
-            _CRAWL_CONNECTIONS[crawler] = cls(MongoConfig.from_settings(crawler.settings))
-        return _CRAWL_CONNECTIONS[crawler]
 
     @property
     def is_open(self) -> bool:
@@ -97,14 +87,17 @@ class MongoConnection:
         return f"MongoDB at {hosts} failed: {describe(exc)}"
 
     @property
-    def articles(self) -> Collection:
+    def database(self) -> Database[dict[str, Any]]:
         assert self.client is not None, "open() first"
-        return self.client[self.config.database][self.config.collection]
+        return self.client[self.config.database]
 
     @property
-    def versions(self) -> Collection:
-        assert self.client is not None, "open() first"
-        return self.client[self.config.database][self.config.versions_collection]
+    def articles(self) -> Collection[dict[str, Any]]:
+        return self.database[self.config.collection]
+
+    @property
+    def versions(self) -> Collection[dict[str, Any]]:
+        return self.database[self.config.versions_collection]
 
     def close(self) -> None:
         if self.client is not None:

@@ -11,8 +11,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
-from newscrawl.items import ARTICLE_FIELDS
-from newscrawl.items import DATE_FIELDS, LIST_FIELDS
+from newscrawl.items import ARTICLE_FIELDS, DATE_FIELDS, LIST_FIELDS
 from newscrawl.storage.schema import CONTENT_FIELDS
 
 
@@ -88,9 +87,7 @@ class ArticleWrite:
     def merge(self, other: ArticleWrite) -> None:
         """Fold a later write for the same URL into this one; the most recently crawled article wins."""
         self.seen_urls |= other.seen_urls
-        if other.fields is not None and (
-            self.fields is None or other.fields["crawled_at"] >= self.fields["crawled_at"]
-        ):
+        if other.fields is not None and (self.fields is None or other.fields["crawled_at"] >= self.fields["crawled_at"]):
             self.fields, self.content_hash = other.fields, other.content_hash
 
     def document(self) -> dict[str, Any]:

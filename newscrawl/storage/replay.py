@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def replay_file(connection: MongoConnection, path: Path, retry: RetryPolicy, bat
         writes = [letter.write for letter in group]
         for start in range(0, len(writes), batch_size):
             batch = writes[start : start + batch_size]
-            result = retry.run(lambda batch=batch, writer=writer: writer.write(batch), on_retry=_log_retry)
+            result = retry.run(partial(writer.write, batch), on_retry=_log_retry)
             report.counts += result.counts
             report.rejected += [(write.url, reason) for write, reason in result.rejected]
     if report.done:

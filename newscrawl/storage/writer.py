@@ -39,6 +39,8 @@ from newscrawl.storage.schema import CONTENT_FIELDS
 DUPLICATE_KEY = 11000
 #: Rounds of re-reading URLs that hit DuplicateKeyError before giving up on them.
 CONFLICT_ROUNDS = 3
+#: a write of the bulk: a new document, or an update of a stored one
+Operation = InsertOne[dict[str, Any]] | UpdateOne
 _ERROR_NAMES = {121: "DocumentValidationFailure", DUPLICATE_KEY: "DuplicateKey", 10334: "BSONObjectTooLarge"}
 
 
@@ -53,7 +55,7 @@ class WriteResult:
 
 
 class ArticleWriter:
-    def __init__(self, articles: Collection, versions: Collection):
+    def __init__(self, articles: Collection[dict[str, Any]], versions: Collection[dict[str, Any]]):
         self.articles = articles
         self.versions = versions
 
@@ -74,9 +76,7 @@ class ArticleWriter:
         stored = self._stored(writes)
         kinds = [self._kind(write, stored.get(write.url)) for write in writes]
         changed = [
-            (write, stored[write.url]["content_hash"])
-            for write, kind in zip(writes, kinds, strict=True)
-            if kind == "updated"
+            (write, stored[write.url]["content_hash"]) for write, kind in zip(writes, kinds, strict=True) if kind == "updated"
         ]
         if changed:
             result.counts["versions"] += self._keep_versions(changed)
@@ -104,7 +104,7 @@ class ArticleWriter:
         return "updated"
 
     @staticmethod
-    def _operation(kind: str, write: ArticleWrite, stored: dict[str, Any] | None) -> InsertOne | UpdateOne:
+    def _operation(kind: str, write: ArticleWrite, stored: dict[str, Any] | None) -> Operation:
         add_seen = {"$addToSet": {"seen_urls": {"$each": sorted(write.seen_urls)}}}
         if kind == "merged":
             return UpdateOne({"url": write.url}, add_seen)
@@ -166,7 +166,7 @@ class ArticleWriter:
             return exc.details.get("nUpserted", 0)
 
     def _bulk_write(
-        self, writes: list[ArticleWrite], ops: list[InsertOne | UpdateOne], kinds: list[str], result: WriteResult
+        self, writes: list[ArticleWrite], ops: list[Operation], kinds: list[str], result: WriteResult
     ) -> list[ArticleWrite]:
         """Run the batch's operations unordered; return the writes that hit DuplicateKeyError."""
         failed: dict[int, int] = {}

@@ -1,7 +1,10 @@
 """The article item loader: declarative input and output processors per field.
 
-Context the processors read (passed as loader keyword arguments):
-``site_urls`` (:class:`~newscrawl.urls.SiteUrls`), ``base_url`` (the URL
+An article page object (:mod:`newscrawl.news.pages`) hands each field's values
+to the loader in order of trust; the loader cleans them and keeps the first
+good one (lists: every value, without repeats). Context the processors read
+(passed as loader keyword arguments): ``site_urls``
+(:class:`~newscrawl.urls.SiteUrls`), ``base_url`` (the URL
 relative links on the page resolve against: its ``<base href>``, else its
 own), ``timezone`` (the site's ``ZoneInfo``), ``now`` (the crawl time, for
 relative dates) and ``date_problems`` (a list the date processor appends
@@ -25,6 +28,7 @@ from newscrawl.urls import join_url
 #: How far past the crawl time a date may lie: a timezone written wrong moves it by at most 14 hours,
 #: anything later is a placeholder or an event's date, not when the article appeared.
 FUTURE_TOLERANCE = timedelta(days=1)
+
 
 def unique(values: Iterable[Any]) -> list[Any]:
     """Output processor: the values in first-seen order, without repeats."""
@@ -70,15 +74,13 @@ def canonical_url(value: str, loader_context: dict[str, Any]) -> str | None:
     return loader_context["site_urls"].canonical(absolute) if absolute else None
 
 
-def asset_url(value: str, loader_context: dict[str, Any]) -> str:
+def asset_url(value: str, loader_context: dict[str, Any]) -> str | None:
     """Input processor: an absolute asset URL; on-site assets get the production origin."""
     absolute = join_url(loader_context["base_url"], value)
     if absolute is None:
         return None
     site_urls = loader_context["site_urls"]
     return site_urls.canonical(absolute) if site_urls.is_site_url(absolute) else absolute
-
-
 
 
 class ArticleLoader(ItemLoader):

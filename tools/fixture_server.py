@@ -1,13 +1,15 @@
 """Serve an offline copy of a site on 127.0.0.1, behaving like its WordPress host.
 
-Used by the tests and by the README's offline demo::
+Used by the tests, the benchmarks and the offline demo::
 
-    python -m newscrawl.fixture_server --port 8000          # serves fixtures/iproini/site
+    python -m tools.fixture_server iproini --port 0      # serves fixtures/iproini/site on a free port
 
-What it does beyond a static file server:
+A site is named by its spider (``spiders/<name>.py``), whose domains say what
+to rewrite; its copy is ``fixtures/<name>/site`` unless roots are given. What
+the server does beyond a static file server:
 
-* rewrites the production origins in what it serves (``https://www.iproini.com``,
-  ``http://i-proini.gr``, JSON-escaped ``https:\\/\\/iproini.gr`` …) to its own origin;
+* rewrites the site's production origins in what it serves (``https://www.example.com``,
+  ``http://example.gr``, JSON-escaped ``https:\\/\\/example.gr`` …) to its own origin;
 * answers ``/?p=N`` shortlinks with a 301 to the post (ids read from each page's
   ``<link rel='shortlink'>``) and slash-less paths with a 301 to the slashed one;
 * serves the theme's ``404.html`` with status 404 for everything else;
@@ -35,22 +37,27 @@ rules; every key is optional:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
+import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
+
+from newscrawl.news.spider import NewsSiteSpider
 from newscrawl.urls import normalize_path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ROOT = PROJECT_ROOT / "fixtures" / "iproini" / "site"
-
-PRODUCTION_ORIGIN = re.compile(rb"https?:(?://|\\/\\/)(?:www\.)?(?:iproini|i-proini)\.(?:com|gr)")
+FIXTURES = PROJECT_ROOT / "fixtures"
 LINK_TAG = re.compile(rb"<link\b[^>]*>", re.I)
 SHORTLINK_ID = re.compile(rb"""\?p=(\d+)['"]""")
 CONTENT_TYPES = {
@@ -63,22 +70,51 @@ CONTENT_TYPES = {
 }
 INDEX_FILES = ("index.html", "index.xml")
 RULES_FILE = "responses.json"
+#: what ``responses.json`` says of one path (see the module's documentation)
+Rule = dict[str, Any]
 RULE_KEYS = frozenset({"status", "headers", "times", "file", "content_type", "encoding", "cut_at", "repeat", "why"})
 REPEAT_BLOCK = re.compile(rb"<!-- repeat -->(.*?)<!-- /repeat -->", re.S)
+
+
+#: where the spiders of the fixture sites are: the project's, and the tests' own
+SPIDER_MODULES = ("spiders", "tests.spiders")
+
+
+def spider_class(site: str | type[NewsSiteSpider]) -> type[NewsSiteSpider]:
+    """The spider of *site*: itself, or the spider of that name (the project's, else a test site's)."""
+    if isinstance(site, str):
+        settings = get_project_settings()
+        settings.set("SPIDER_MODULES", list(SPIDER_MODULES))
+        spider = SpiderLoader.from_settings(settings).load(site)
+        assert issubclass(spider, NewsSiteSpider), f"{site} is not a news site's spider"
+        return spider
+    return site
+
+
+def site_root(site: str | type[NewsSiteSpider]) -> Path:
+    """``fixtures/<name>/site``: the offline copy of a site."""
+    return FIXTURES / spider_class(site).name / "site"
+
+
+def production_origins(domains: Iterable[str]) -> re.Pattern[bytes]:
+    """Every origin of the site's *domains*: http or https, with or without ``www.``, JSON-escaped or not."""
+    names = b"|".join(re.escape(domain.encode()) for domain in sorted(domains, key=len, reverse=True))
+    return re.compile(rb"https?:(?://|\\/\\/)(?:www\.)?(?:" + names + rb")(?![\w-]|\.\w)")
 
 
 class FixtureSite:
     """The files of an offline site copy, looked up by URL path."""
 
-    def __init__(self, roots: Sequence[Path]):
+    def __init__(self, roots: Sequence[Path], origins: re.Pattern[bytes]):
         self.roots = [Path(r).resolve() for r in roots]
+        self.origins = origins
         self.shortlinks = self._read_shortlinks()
         self.rules = self._read_rules()
         self._rule_hits: Counter[str] = Counter()
         self._lock = threading.Lock()
 
-    def _read_rules(self) -> dict[str, dict]:
-        rules: dict[str, dict] = {}
+    def _read_rules(self) -> dict[str, Rule]:
+        rules: dict[str, Rule] = {}
         for root in reversed(self.roots):  # earlier roots win
             if (root / RULES_FILE).is_file():
                 rules.update(json.loads((root / RULES_FILE).read_text(encoding="utf-8")))
@@ -87,7 +123,7 @@ class FixtureSite:
                 raise ValueError(f"{RULES_FILE}: unknown keys {sorted(unknown)} for {path}")
         return rules
 
-    def rule(self, path: str) -> dict | None:
+    def rule(self, path: str) -> Rule | None:
         """The rule answering this request of *path*, if any (a rule with ``times`` runs out)."""
         rule = self.rules.get(path)
         if rule is None or "times" not in rule:
@@ -131,7 +167,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self.server.requests.append(self.path)
         self.server.request_log.append((time.monotonic(), self.path))
         parts = urlsplit(self.path)
@@ -149,6 +185,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._redirect(parts.path + "/" + (f"?{parts.query}" if parts.query else ""))
         body = self._body(file)
         self._send(200, body, _content_type(file, body))
+        return None
 
     def _redirect(self, location: str) -> None:
         path, separator, query = location.partition("?")
@@ -165,7 +202,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = self._body(page)
             self._send(404, body, _content_type(page, body))
 
-    def _send_rule(self, path: str, rule: dict) -> None:
+    def _send_rule(self, path: str, rule: Rule) -> None:
         status = rule.get("status", 200)
         file = self.server.site.find(rule.get("file", path))[0] if "file" in rule or status < 300 else None
         body = self._body(file, rule.get("repeat", 0)) if file else b""
@@ -184,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = file.read_bytes()
         if repeat:
             body = REPEAT_BLOCK.sub(lambda m: b"".join(m.group(1).replace(b"{n}", b"%d" % n) for n in range(repeat)), body)
-        return PRODUCTION_ORIGIN.sub(self.server.origin.encode(), body)
+        return self.server.site.origins.sub(self.server.origin.encode(), body)
 
     def _send(
         self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None, cut_at: int | None = None
@@ -202,7 +239,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ConnectionError:  # the client gave up on the body (a page over its size limit)
             self.close_connection = True
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+    def log_message(self, format: str, *args: object) -> None:
         """Silent: tests read :attr:`FixtureServer.requests` instead."""
 
 
@@ -221,11 +258,17 @@ class _Server(ThreadingHTTPServer):
 
 
 class FixtureServer:
-    """A running fixture server; use as a context manager. ``url`` is its origin."""
+    """A running fixture server of one site; use as a context manager. ``url`` is its origin.
 
-    def __init__(self, *roots: Path, host: str = "127.0.0.1", port: int = 0):
+    :param site: the site's spider, or its name
+    :param roots: site copies to overlay, the first that has a path wins (default: ``fixtures/<name>/site``)
+    """
+
+    def __init__(self, site: str | type[NewsSiteSpider], *roots: Path, host: str = "127.0.0.1", port: int = 0):
+        spider = spider_class(site)
         self._server = _Server((host, port), _Handler)
-        self.site = self._server.site = FixtureSite(roots or (DEFAULT_ROOT,))
+        origins = production_origins(spider.domains)
+        self.site = self._server.site = FixtureSite(roots or (site_root(spider),), origins)
         self._server.requests = []
         self._server.request_log = []
         self.url = self._server.origin = f"http://{host}:{self._server.server_address[1]}"
@@ -250,16 +293,25 @@ class FixtureServer:
         self._server.server_close()
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--port", type=int, default=8000)
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.fixture_server", description=__doc__.split("\n\n")[0])
+    parser.add_argument("site", help="the site's spider name, e.g. iproini")
+    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0: a free one, printed)")
     parser.add_argument("--root", type=Path, action="append", help="site copy to serve (repeat to overlay)")
     args = parser.parse_args(argv)
-    server = FixtureServer(*(args.root or [DEFAULT_ROOT]), port=args.port)
+    try:
+        server = FixtureServer(args.site, *(args.root or []), port=args.port)
+    except KeyError:
+        print(f"No spider named {args.site!r}: `scrapy list` shows the sites", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Cannot serve on 127.0.0.1:{args.port}: {exc.strerror}; choose another --port (0: any free one)", file=sys.stderr)
+        return 1
     print(f"Serving {', '.join(map(str, server.site.roots))} at {server.url}/ (Ctrl-C to stop)", flush=True)
-    with server:
+    with server, contextlib.suppress(KeyboardInterrupt):
         threading.Event().wait()
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

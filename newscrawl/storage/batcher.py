@@ -1,4 +1,4 @@
-"""Store articles in MongoDB in batches, without losing any when the server fails."""
+"""Articles written to MongoDB in batches, without losing any when the server fails."""
 
 from __future__ import annotations
 
@@ -11,15 +11,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.errors import PyMongoError
-from scrapy import Spider, signals
-from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.statscollectors import StatsCollector
 
-from newscrawl.pipelines.dedupe import DuplicateItem
-from newscrawl.storage.connection import MongoConnection
+from newscrawl.storage.config import MongoConfig
 from newscrawl.storage.deadletter import DeadLetterFile
 from newscrawl.storage.documents import ArticleWrite, article_fields
-from newscrawl.storage.errors import StorageUnavailable
 from newscrawl.storage.retry import RetryPolicy, describe
 from newscrawl.storage.writer import ArticleWriter
 
@@ -47,78 +43,45 @@ class _BatchOutcome:
         return [write.url for writes in self.dead_lettered.values() for write in writes if write.fields]
 
 
-class MongoPipeline:
+class ArticleBatcher:
     """Buffers articles per URL and writes them with :class:`~newscrawl.storage.writer.ArticleWriter`.
 
     A batch is written when ``MONGO_BATCH_SIZE`` URLs are buffered, every
-    ``MONGO_FLUSH_INTERVAL`` seconds, and at spider close; one batch at a time,
-    in a worker thread so the event loop keeps crawling. A batch that keeps
-    failing after ``MONGO_RETRY_ATTEMPTS`` goes to a dead-letter file, as do
-    the writes the server refuses (e.g. a validator rejection).
+    ``MONGO_FLUSH_INTERVAL`` seconds, and at close; one batch at a time, in a
+    worker thread so the event loop keeps crawling. A batch that keeps failing
+    after ``MONGO_RETRY_ATTEMPTS`` goes to a dead-letter file, as do the writes
+    the server refuses (e.g. a validator rejection).
     """
 
-    def __init__(self, crawler: Crawler, connection: MongoConnection):
-        self.crawler = crawler
-        self.stats = crawler.stats
-        self.connection = connection
-        self.config = config = connection.config
+    def __init__(self, writer: ArticleWriter, config: MongoConfig, stats: StatsCollector, spider_name: str):
+        self.config = config
+        self.stats = stats
         #: ``site`` of items that lack one
-        self.spider_name: str = crawler.spidercls.name
+        self.spider_name = spider_name
         self.retry = RetryPolicy(config.retry_attempts, config.retry_backoff)
+        self._writer = writer
         self._buffer: dict[str, ArticleWrite] = {}
         self._dead_letters = DeadLetterFile(
-            config.deadletter_dir / f"{self.spider_name}-{_timestamp()}-{os.getpid()}.jsonl",
+            config.deadletter_dir / f"{spider_name}-{_timestamp()}-{os.getpid()}.jsonl",
             config.database,
             config.collection,
         )
         #: kept URLs whose article went to the dead-letter file: their seen URLs must follow it there
         self._dead_lettered_urls: set[str] = set()
-        self._writer: ArticleWriter | None = None
         self._write_lock = asyncio.Lock()
         self._closing = asyncio.Event()
-        self._flusher: asyncio.Task[None] | None = None
-        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> MongoPipeline:
-        # At Scrapy's default DEBUG level pymongo would log every command (article bodies included)
-        # and the embedded server every connection.
-        for noisy in ("pymongo", "secantus"):
-            logging.getLogger(noisy).setLevel(logging.INFO)
-        return cls(crawler, MongoConnection.of(crawler))
-
-    async def open_spider(self) -> None:
-        try:
-            await asyncio.to_thread(self.connection.open)
-        except StorageUnavailable as exc:
-            logger.error("MongoDB storage unavailable, not crawling: %s", exc)
-            raise
-        self._writer = ArticleWriter(self.connection.articles, self.connection.versions)
-        self.stats.set_value(f"{STATS}/validator", self.connection.validated)
-        if self.connection.embedded is not None:
-            logger.info(
-                "MongoDB storage: %s; to query it after the crawl run "
-                "`python -m newscrawl.storage serve --port 27017` and `mongosh mongodb://127.0.0.1:27017/%s`",
-                self.connection.where,
-                self.config.database,
-            )
-        else:
-            logger.info("MongoDB storage: %s", self.connection.where)
         self._flusher = asyncio.create_task(self._flush_periodically())
 
-    async def process_item(self, item: Any) -> Any:
+    async def add(self, item: Any) -> None:
+        """Buffer an article; waits for a batch to be written when the buffer is full (backpressure)."""
         fields = article_fields(item, site=self.spider_name, received_at=datetime.now(UTC))
         self._buffer_write(ArticleWrite.scraped(fields))
         if len(self._buffer) >= self.config.batch_size:
-            # Waiting here is the backpressure that keeps the buffer at about one batch.
             await self._flush(full_batches_only=True)
-        return item
 
-    def item_dropped(self, item: Any, response: Response | None, spider: Spider, exception: BaseException) -> None:
-        """Record the URLs of a dropped duplicate on the article that was kept."""
-        if not isinstance(exception, DuplicateItem):
-            return
-        write = ArticleWrite(exception.kept_url, seen_urls=set(exception.seen_urls))
+    def add_seen_urls(self, kept_url: str, seen_urls: list[str]) -> None:
+        """Record URLs a dropped duplicate was found under on the article that was kept."""
+        write = ArticleWrite(kept_url, seen_urls=set(seen_urls))
         if write.url in self._dead_lettered_urls:
             self._dead_letter(_KEPT_ARTICLE_DEAD_LETTERED, [write])
         else:
@@ -147,7 +110,6 @@ class MongoPipeline:
 
     def _store(self, batch: list[ArticleWrite]) -> _BatchOutcome:
         """Write one batch with retries, dead-lettering what cannot be written. Runs in a worker thread."""
-        assert self._writer is not None
         outcome = _BatchOutcome()
 
         def on_retry(exc: BaseException, attempt: int, delay: float) -> None:
@@ -211,19 +173,16 @@ class MongoPipeline:
         if orphans:
             self._dead_letter(_KEPT_ARTICLE_DEAD_LETTERED, orphans)
 
-    async def close_spider(self) -> None:
-        if self._flusher is None:  # never opened
-            return
+    async def close(self) -> None:
+        """Write everything buffered, stop the periodic flush, and log what was stored in one line."""
         self._closing.set()
         await self._flusher
         await self._flush()
-        await asyncio.to_thread(self.connection.close)
         self._log_summary()
 
     def _log_summary(self) -> None:
         counts = {
-            kind: self.stats.get_value(f"{STATS}/{kind}", 0)
-            for kind in ("inserted", "updated", "unchanged", "stale", "merged")
+            kind: self.stats.get_value(f"{STATS}/{kind}", 0) for kind in ("inserted", "updated", "unchanged", "stale", "merged")
         }
         stored = ", ".join(f"{count} {kind}" for kind, count in counts.items() if count) or "nothing written"
         lost = self.stats.get_value(f"{STATS}/deadletter_count", 0)

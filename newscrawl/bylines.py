@@ -1,0 +1,103 @@
+"""Bylines: the names at the start of an article's text ("By NAME, SOURCE,", "Του ΟΝΟΜΑΤΟΣ").
+
+The words come from :mod:`newscrawl.languages`; the two shapes a byline takes
+are handled here once for every language:
+
+* ending at a comma, as in English: ``By NAME,``, ``By: NAME, SOURCE, text``,
+  ``by NAME, SOURCE,``, an organisation alone (``By NPR,``);
+* running on into the sentence, as Greek genitive bylines do: ``Του Κωστή
+  Μπακογιάννη Η ‘Διακήρυξη…’``, ``Των ΟΝΟΜΑΤΟΣ και ΟΝΟΜΑΤΟΣ``: at most three
+  words per name (initials aside), names kept as written (in the genitive).
+"""
+
+from __future__ import annotations
+
+import re
+
+from newscrawl.languages import LANGUAGES, Language
+
+_NAME_WORD = re.compile(r"^(?:[A-ZΑ-ΩΆ-Ώ][\w'’.\-]*|[A-ZΑ-ΩΆ-Ώ]\.)$")
+# A middle initial ("Ι.", "J."): its period does not end the name.
+_INITIAL = re.compile(r"^[A-ZΑ-ΩΆ-Ώ]\.$")
+#: words per name in a running byline, initials aside
+_RUNNING_NAME_WORDS = 3
+#: words per name, and per source organisation, in a byline that ends at a comma
+_NAME_WORDS = 6
+_SOURCE_WORDS = 7
+
+
+def _marker(language: Language) -> re.Pattern[str]:
+    markers = "|".join(re.escape(m) for m in sorted(language.byline_markers, key=len, reverse=True))
+    if language.byline_runs_on:  # a genitive article, then a capitalised name
+        return re.compile(rf"^(?:{markers})\s+(?P<rest>[A-ZΑ-ΩΆ-Ώ].*)$", re.S)
+    return re.compile(rf"^(?:{markers})\s*:?\s+(?P<rest>.+)$", re.I | re.S)
+
+
+_MARKERS = tuple((language, _marker(language)) for language in LANGUAGES if language.byline_markers)
+
+
+def _is_proper_phrase(text: str, max_words: int, language: Language) -> bool:
+    """Whether *text* reads like a name or an organisation: short, capitalised words."""
+    words = text.split()
+    if not 0 < len(words) <= max_words or not _NAME_WORD.match(words[0]):
+        return False
+    return all(_NAME_WORD.match(w) or w.lower() in language.name_particles for w in words)
+
+
+def _comma_byline(rest: str, language: Language) -> tuple[list[str], str] | None:
+    segments = rest.split(",")
+    name = segments[0].strip()
+    if not _is_proper_phrase(name, _NAME_WORDS, language) or name.split()[0].lower() in language.sentence_starters:
+        return None
+    consumed = 1
+    # "By: NAME, SOURCE, text": a second short proper phrase followed by a comma is the source.
+    if len(segments) >= 3 and _is_proper_phrase(segments[1].strip(), _SOURCE_WORDS, language):
+        consumed = 2
+    return [name], ",".join(segments[consumed:]).strip()
+
+
+def _running_byline(rest: str, language: Language) -> tuple[list[str], str] | None:
+    words = rest.split()
+    names: list[str] = []
+    current: list[str] = []
+    index = 0
+
+    def full_words() -> int:
+        return sum(1 for word in current if not _INITIAL.match(word))
+
+    while index < len(words):
+        word = words[index]
+        bare = word if _INITIAL.match(word) else word.rstrip(",.:;")
+        if bare.lower() in language.sentence_starters or not _NAME_WORD.match(bare) or full_words() == _RUNNING_NAME_WORDS:
+            if bare in language.name_joiners and current:
+                names.append(" ".join(current))
+                current = []
+                index += 1
+                continue
+            break
+        current.append(bare)
+        index += 1
+        if bare != word:  # punctuation after a word ends the byline
+            break
+    if full_words() == _RUNNING_NAME_WORDS and index < len(words) and not words[index - 1].endswith((",", ".", ":", ";")):
+        # Running into the sentence: a third capitalised word more likely starts it.
+        current.pop()
+        index -= 1
+    if current:
+        names.append(" ".join(current))
+    if not names or any(len(n.split()) < 2 for n in names):
+        return None
+    return names, " ".join(words[index:])
+
+
+def split_byline(paragraph: str) -> tuple[list[str], str] | None:
+    """Split a byline off the start of a body's first paragraph.
+
+    Returns ``(authors, remaining_text)``, or None when the paragraph does not
+    start with a byline in any known language.
+    """
+    for language, marker in _MARKERS:
+        if match := marker.match(paragraph):
+            read = _running_byline if language.byline_runs_on else _comma_byline
+            return read(match.group("rest"), language)
+    return None

@@ -1,0 +1,96 @@
+"""A page in, a typed outcome out: an article, a stub, or not an article (and which kind).
+
+Kept apart from navigation: the spider decides what to fetch and routes on the
+outcome; this module only reads a page, through the theme's article page object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from scrapy.http import TextResponse
+
+from newscrawl.items import ArticleItem
+from newscrawl.news.metadata import Problems
+from newscrawl.news.pages import ArticlePage, Theme
+from newscrawl.news.site import Site
+from newscrawl.text import repair_mojibake
+
+
+@dataclass(frozen=True)
+class NotArticle:
+    """A listing, home, archive or other page: read for its links."""
+
+
+@dataclass(frozen=True)
+class NotFound:
+    """The site's "page not found" page, served with whatever status."""
+
+
+@dataclass(frozen=True)
+class AmpCopy:
+    """An AMP copy of an article, naming the article's own URL."""
+
+    canonical_url: str | None
+
+
+@dataclass(frozen=True)
+class Stub:
+    """An article page with no article to keep (yet): no title, no body, a body too short.
+
+    ``reason`` names it in stats (``newscrawl/dropped/<reason>``); ``detail`` says
+    what was seen. Its item holds what could be read.
+    """
+
+    item: ArticleItem
+    reason: str
+    detail: str = ""
+    problems: Problems = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Article:
+    item: ArticleItem
+    #: the page object that read it, for what the platform wants of the page beyond the item (a post id)
+    page: ArticlePage
+    #: (kind, detail) of recoverable problems: invalid JSON-LD, bad dates, mojibake (repaired), several <h1>
+    problems: Problems = field(default_factory=list)
+
+
+Outcome = NotArticle | NotFound | AmpCopy | Stub | Article
+
+
+class ArticleExtractor:
+    """Reads the pages of one site with its theme's article page object."""
+
+    def __init__(self, site: Site, theme: Theme, min_body_words: int):
+        self.site = site
+        self.theme = theme
+        #: articles with fewer words are stubs (a placeholder, a video's caption)
+        self.min_body_words = min_body_words
+
+    def page(self, response: TextResponse, now: datetime) -> ArticlePage:
+        return self.theme.article_page(response, self.site, now)
+
+    def extract(self, response: TextResponse, now: datetime) -> Outcome:
+        page = self.page(response, now)
+        if page.is_amp():
+            return AmpCopy(page.canonical_url())
+        if page.is_not_found():
+            return NotFound()
+        if not page.is_article():
+            return NotArticle()
+        text, repaired = repair_mojibake(response.text)
+        if repaired:
+            page = self.page(response.replace(body=text, encoding="utf-8"), now)
+            page.problems.append(("mojibake", f"{repaired} double-encoded runs repaired"))
+        item = page.to_item()
+        if not item["title"]:
+            return Stub(item, "no_title", problems=page.problems)
+        if not item["body"]:
+            return Stub(item, "no_body", problems=page.problems)
+        words = len(item["body"].split())
+        if words < self.min_body_words:
+            return Stub(item, "short_body", f"{words} words, fewer than {self.min_body_words}", page.problems)
+        return Article(item, page, page.problems)

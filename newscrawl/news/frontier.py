@@ -1,0 +1,113 @@
+"""Which links of a page become requests: the one owner of this run's article requests.
+
+Every link goes through :meth:`Frontier.article` or :meth:`Frontier.listing`:
+resolved against the page, canonicalised (:class:`~newscrawl.urls.SiteUrls`,
+the owner of URL identity), checked against what the platform says can be an
+article, against the articles already requested in this run under any of their
+URL forms, and, in an incremental crawl, against what is stored.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+
+from newscrawl.incremental import StoredArticles
+from newscrawl.urls import SiteUrls, join_url
+
+#: URL schemes of links that lead to no page, counted by name; any other non-web scheme is "other_scheme"
+_NAMED_SCHEMES = frozenset({"javascript", "mailto", "tel"})
+
+
+def dead_link(href: str) -> str | None:
+    """Why *href* leads to no page ("fragment", "javascript", "mailto", "tel", "other_scheme"); None for a web link."""
+    if not href or href.startswith("#"):
+        return "fragment"
+    scheme = href.split(":", 1)[0].lower() if ":" in href.split("/", 1)[0] else ""
+    if scheme in ("", "http", "https"):
+        return None
+    return scheme if scheme in _NAMED_SCHEMES else "other_scheme"
+
+
+class Frontier:
+    """The article URLs of one run: what can be an article, what was requested, what is stored.
+
+    :param can_be_article: whether a canonical URL of the site can be an article (the platform's rule)
+    :param count: counts a stat under ``newscrawl/`` (links ignored, stored articles skipped)
+    """
+
+    def __init__(self, urls: SiteUrls, can_be_article: Callable[[str], bool], count: Callable[[str], None]):
+        self.urls = urls
+        self.can_be_article = can_be_article
+        self.count = count
+        #: what is stored and current, in an incremental crawl (empty in a full one)
+        self.stored = StoredArticles()
+        #: keys of the articles requested in this run
+        self._requested: set[str] = set()
+        #: keys of URLs that redirect to an article (shortlinks) -> that article's canonical URL
+        self._aliases: dict[str, str] = {}
+
+    def canonical(self, href: str, base: str, ignored: Counter[str] | None = None) -> str | None:
+        """The canonical URL *href* leads to; None off the site, and (counted) for links to no page."""
+        href = href.strip()
+        if why := dead_link(href):
+            self.ignore(why, ignored)
+            return None
+        if (absolute := join_url(base, href)) is None:
+            self.ignore("malformed", ignored)
+            return None
+        return self.urls.canonical(absolute)
+
+    def ignore(self, why: str, ignored: Counter[str] | None) -> None:
+        self.count(f"links/ignored/{why}")
+        if ignored is not None:
+            ignored[why] += 1
+
+    def alias(self, alias: str, url: str) -> None:
+        """Remember that *alias* (a shortlink) leads to the article at *url*."""
+        self._aliases[self.urls.key(alias)] = url
+
+    def resolve(self, url: str) -> str:
+        """The article *url* leads to, when it is a known alias; else *url* itself."""
+        return self._aliases.get(self.urls.key(url), url)
+
+    def is_known_alias(self, url: str) -> bool:
+        return self.urls.key(url) in self._aliases
+
+    def article(
+        self, href: str, base: str, lastmod: str | datetime | None = None, ignored: Counter[str] | None = None
+    ) -> str | None:
+        """The URL to request for a link that may be an article; None when there is nothing to fetch.
+
+        Nothing to fetch: the link cannot be an article, leads to no page (counted),
+        leads to an article already requested under another form (a tracking
+        parameter, another domain; counted as ``duplicate``), or to a stored article
+        unchanged since (per *lastmod*, a sitemap's; counted under
+        ``incremental/skipped_stored``). *ignored* sums the counted ones for the caller's log line.
+        """
+        canonical = self.canonical(href, base, ignored)
+        if canonical is None or not self.can_be_article(canonical):
+            return None
+        canonical = self.resolve(canonical)  # a shortlink already resolved: its article, maybe stored
+        key = self.urls.key(canonical)
+        if key in self._requested:
+            self.ignore("duplicate", ignored)
+            return None
+        if self.stored.is_current(key, lastmod):
+            self.count("incremental/skipped_stored")
+            return None
+        self._requested.add(key)
+        return self.urls.to_crawl(canonical)
+
+    def listing(self, href: str, base: str, ignored: Counter[str] | None = None) -> str | None:
+        """The URL to request for a link to a listing page (archive, next page); None off the site."""
+        canonical = self.canonical(href, base, ignored)
+        if canonical is None or "?" in canonical:
+            return None
+        return self.urls.to_crawl(canonical)
+
+    def all_stored(self, hrefs: list[str], base: str) -> bool:
+        """Whether every one of *hrefs* is a stored article (an archive page with nothing new)."""
+        keys = [self.urls.key(url) for href in hrefs if (url := self.canonical(href, base))]
+        return bool(keys) and all(key in self.stored for key in keys)

@@ -1,0 +1,364 @@
+"""The spider every news site shares: discovery, requests, routing and accounting.
+
+A site declares facts (:class:`NewsSiteSpider`'s class attributes); its platform
+(:class:`~newscrawl.wordpress.spider.WordPressSpider`) says which URLs can be
+articles and where to start. This class discovers articles from listing pages
+(home, section archives and their pagination), sitemaps and feeds, follows
+"Related Articles" links and the article modules around a post, fetches every
+article once, and routes each page on what extraction says it is.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self
+from zoneinfo import ZoneInfo
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DownloadCancelledError
+from scrapy.http import HtmlResponse, Request, Response, TextResponse, XmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from newscrawl.dates import parse_iso
+from newscrawl.items import ArticleItem
+from newscrawl.middlewares import BadResponse
+from newscrawl.news.extraction import AmpCopy, Article, ArticleExtractor, NotArticle, NotFound, Stub
+from newscrawl.news.frontier import Frontier
+from newscrawl.news.pages import ListingPage, Theme
+from newscrawl.news.site import Site
+from newscrawl.rendering import RenderRule, browser_request
+from newscrawl.storage.extension import Storage
+from newscrawl.urls import SiteUrls
+
+logger = logging.getLogger(__name__)
+
+
+class NewsSiteSpider(scrapy.Spider):
+    """Crawls one news site. Arguments: ``base_url`` (crawl a copy served there), ``start_urls``,
+    ``full`` and ``since``."""
+
+    # --- facts a site module declares -------------------------------------------
+    #: production origin; items carry URLs on it
+    origin: ClassVar[str]
+    #: every registered domain the site answers on (``www.`` variants are implied)
+    domains: ClassVar[tuple[str, ...]]
+    #: IANA timezone visible dates are written in
+    timezone: ClassVar[str]
+    #: how the site's pages are read (:mod:`newscrawl.themes`)
+    theme: ClassVar[Theme]
+    #: whether the site's article URLs end with a slash
+    trailing_slash: ClassVar[bool] = True
+    #: page types that only work in a browser (e.g. an archive paginated by "Load more"): always rendered
+    render_paths: ClassVar[tuple[RenderRule, ...]] = ()
+
+    # --- what the platform says ---------------------------------------------------
+    #: where a crawl starts, as paths on the crawled origin
+    entry_paths: ClassVar[tuple[str, ...]] = ("/",)
+    #: sitemaps of a sitemap index worth reading (articles, not pages or categories)
+    sitemap_follow: ClassVar[re.Pattern[str]] = re.compile("")
+
+    def __init__(
+        self,
+        *args: Any,
+        base_url: str | None = None,
+        start_urls: str | None = None,
+        full: str | None = None,
+        since: str | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        #: do not follow archive pages (or sitemap entries) older than this
+        self.since = _parse_since(since)
+        self.site_urls = SiteUrls(self.origin, self.domains, base_url, trailing_slash=self.trailing_slash)
+        self.site = Site(self.name, self.site_urls, ZoneInfo(self.timezone))
+        #: recrawl everything, ignoring what is stored: by default for a copy of the site (base_url),
+        #: whose content is not the live site's, unless full=0 asks for an incremental crawl of it
+        is_copy = self.site_urls.base_url != self.site_urls.canonical_origin
+        self.full = full.lower() in ("1", "true", "yes") if full is not None else is_copy
+        self.allowed_domains = self.site_urls.allowed_domains
+        #: started from -a start_urls: a partial crawl
+        self.custom_start = bool(start_urls)
+        if start_urls:
+            self.start_urls = [self._crawl_url(url.strip()) for url in start_urls.split(",") if url.strip()]
+        else:
+            self.start_urls = [self.site_urls.base_url + path for path in self.entry_paths]
+        self.frontier = Frontier(self.site_urls, self.can_be_article, self.count)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        min_words = crawler.settings.getint("NEWSCRAWL_MIN_BODY_WORDS")
+        spider.extractor = ArticleExtractor(spider.site, spider.theme, min_words)
+        return spider
+
+    extractor: ArticleExtractor
+
+    def count(self, key: str, value: int = 1) -> None:
+        """Count *value* under the stat ``newscrawl/<key>``."""
+        self.crawler.stats.inc_value(f"newscrawl/{key}", value)
+
+    def _crawl_url(self, url: str) -> str:
+        canonical = self.site_urls.canonical(url)
+        return self.site_urls.to_crawl(canonical) if canonical else url
+
+    async def start(self) -> AsyncIterator[Request]:
+        storage = self.crawler.get_extension(Storage)
+        if not self.full and storage is not None and storage.is_open:
+            self.frontier.stored = await storage.stored_articles(self.name, self.site_urls)
+            logger.info(
+                "Incremental crawl: %d stored articles of %s will not be fetched again", len(self.frontier.stored), self.name
+            )
+        for url in self.start_urls:
+            yield self.page_request(url)
+
+    # --- what the platform refines ------------------------------------------------
+
+    def can_be_article(self, canonical: str) -> bool:
+        """Whether a canonical URL of the site can be an article (anything but the front page, here)."""
+        return canonical.rstrip("/") != self.site_urls.canonical_origin
+
+    def is_section(self, canonical: str) -> bool:
+        """Whether a canonical URL is a section archive's first page (followed from any listing page)."""
+        return False
+
+    async def complete(self, article: Article, response: TextResponse) -> None:
+        """Finish an article's item before it is yielded (e.g. resolve links that redirect)."""
+
+    # --- requests -------------------------------------------------------------------
+
+    def page_request(self, url: str, **meta: Any) -> Request:
+        """A request for a page of the site, through the browser when a ``render_paths`` rule matches it."""
+        for rule in self.render_paths:
+            if rule.matches(url):
+                return browser_request(
+                    url,
+                    callback=self.parse,
+                    errback=self.on_error,
+                    wait_for=rule.wait_for,
+                    load_more=rule.load_more,
+                    max_clicks=rule.max_clicks,
+                    reason="declared",
+                    dont_filter=False,
+                    **meta,
+                )
+        return Request(url, callback=self.parse, errback=self.on_error, meta=meta)
+
+    def render_request(self, url: str) -> Request:
+        """A second request for *url*, through the headless browser, waiting for a paragraph of the body."""
+        body_paragraph = ", ".join(f"{css} p" for css in self.theme.article_page.body_css)
+        return browser_request(url, callback=self.parse, errback=self.on_error, wait_for=body_paragraph)
+
+    def article_requests(
+        self, hrefs: Iterable[str], base: str, lastmod: str | None = None, ignored: Counter[str] | None = None
+    ) -> Iterator[Request]:
+        for href in hrefs:
+            if url := self.frontier.article(href, base, lastmod, ignored):
+                yield self.page_request(url)
+
+    # --- routing ----------------------------------------------------------------------
+
+    async def parse(self, response: Response) -> AsyncIterator[Request | ArticleItem]:
+        """Dispatch on what the response is: robots.txt, sitemap, feed, article or listing page."""
+        if response.url.endswith("/robots.txt") and isinstance(response, TextResponse):
+            for request in self.parse_robots(response):
+                yield request
+            return
+        # By class, which Scrapy picks from the Content-Type, not by TextResponse: Scrapy
+        # sniffs a body it has no class for (application/pdf) and may call it text.
+        if not isinstance(response, (HtmlResponse, XmlResponse)):
+            self.count("skipped/not_html")
+            content_type = (response.headers.get("Content-Type") or b"no Content-Type").decode("latin-1")
+            logger.warning("Skipped %s: not an HTML or XML page (%s)", response.url, content_type)
+            return
+        root = response.xpath("local-name(/*)").get()
+        if root in ("sitemapindex", "urlset"):
+            for request in self.parse_sitemap(response):
+                yield request
+        elif root in ("rss", "feed", "RDF"):
+            for request in self.parse_feed(response):
+                yield request
+        else:
+            async for result in self.parse_page(response):
+                yield result
+
+    def parse_robots(self, response: TextResponse) -> Iterator[Request]:
+        """The sitemaps robots.txt names (on the site), else the platform's usual ones."""
+        self.count("pages/robots")
+        named = list(sitemap_urls_from_robots(response.body, base_url=response.url))
+        sitemaps = [url for url in map(self._crawl_url, named) if self.site_urls.is_site_url(url)]
+        yield from (Request(url, callback=self.parse, errback=self.on_error) for url in sitemaps)
+
+    def parse_sitemap(self, response: TextResponse) -> Iterator[Request]:
+        self.count("pages/sitemap")
+        sitemap = Sitemap(response.body)
+        for entry in sitemap:
+            loc = entry.get("loc", "")
+            if sitemap.type == "sitemapindex":
+                if self.sitemap_follow.search(loc):
+                    yield Request(self._crawl_url(loc), callback=self.parse, errback=self.on_error)
+            elif not self._is_recent(entry.get("lastmod")):
+                self.count("incremental/sitemap_skipped_since")
+            elif url := self.frontier.article(loc, response.url, entry.get("lastmod")):
+                yield self.page_request(url)
+
+    def parse_feed(self, response: TextResponse) -> Iterator[Request]:
+        self.count("pages/feed")
+        # RSS 2.0, RSS 1.0 (namespaced items) and Atom
+        links = response.xpath(
+            "//*[local-name()='item']/*[local-name()='link']/text() | //*[local-name()='entry']/*[local-name()='link']/@href"
+        ).getall()
+        yield from self.article_requests((link.strip() for link in links), response.url)
+
+    async def parse_page(self, response: TextResponse) -> AsyncIterator[Request | ArticleItem]:
+        """Route a page on what extraction says it is. Everything wrong with an article page is
+        said in one line: why it is dropped, or that it has no date, with the problems met on it."""
+        outcome = self.extractor.extract(response, datetime.now(UTC))
+        listing = self.theme.listing_page(response, self.site)
+        if isinstance(outcome, AmpCopy):
+            self.count("skipped/amp_copy")
+            if outcome.canonical_url:
+                for request in self.article_requests([outcome.canonical_url], response.url):
+                    yield request
+        elif isinstance(outcome, NotFound):
+            self.count("skipped/soft_404")
+            logger.warning("Skipped %s: the site's 404 page, served with status %d", response.url, response.status)
+        elif isinstance(outcome, NotArticle):
+            self.count("pages/listing")
+            for request in self.follow_listing(listing):
+                yield request
+        elif isinstance(outcome, Stub):
+            for request in self.judge_stub(outcome, response):
+                yield request
+        else:
+            async for result in self.emit(outcome, response, listing):
+                yield result
+
+    def judge_stub(self, stub: Stub, response: TextResponse) -> Iterator[Request]:
+        """A page with no article to keep: rendered once when a script may fill it in, else dropped."""
+        if stub.reason == "no_body" and not response.meta.get("playwright"):
+            # The server sent a shell whose text a script fills in: render it once in the browser
+            # (the handler counts it under newscrawl/rendered/no_body, or rendered/failed/...).
+            yield self.render_request(response.url)
+            return
+        self._count_problems(stub.problems)
+        self.count(f"dropped/{stub.reason}")
+        why = "; ".join([_describe(stub.reason, stub.detail), *map(_describe_problem, stub.problems)])
+        logger.warning("Dropped article page %s: %s", response.url, why)
+
+    async def emit(self, article: Article, response: TextResponse, listing: ListingPage) -> AsyncIterator[Request | ArticleItem]:
+        """An article's item, after requests for what it links: related articles, the modules around it."""
+        self._count_problems(article.problems)
+        await self.complete(article, response)
+        item = article.item
+        for request in self.article_requests(item["related_urls"], response.url):
+            yield request
+        # The article modules around it too ("Hot this week", "Latest"): a post linked only there is found.
+        for request in self.article_requests(listing.article_links(), listing.base_url, ignored=Counter()):
+            yield request
+        problems = "; ".join(map(_describe_problem, article.problems))
+        if item["published_at"] is None:
+            self.count("date/missing_published_at")
+            logger.warning("No publication date for %s%s", item["url"], f": {problems}" if problems else "")
+        elif problems:
+            logger.warning("Problem on %s: %s", response.url, problems)
+        yield item
+
+    def _count_problems(self, problems: list[tuple[str, str]]) -> None:
+        for kind, _ in problems:
+            self.count(f"problems/{kind}")
+
+    def follow_listing(self, listing: ListingPage) -> Iterator[Request]:
+        """Article links of a listing page, its further pages and the section archives it links.
+
+        Links ignored (dead, or more forms of an article already requested) are summed up in one line.
+        """
+        base = listing.base_url
+        ignored: Counter[str] = Counter()
+        yield from self.article_requests(listing.article_links(), base, ignored=ignored)
+        if self._continue_pagination(listing):
+            for href in listing.next_pages():
+                if url := self.frontier.listing(href, base, ignored):
+                    yield self.page_request(url)
+        for href in listing.section_links():
+            canonical = self.frontier.canonical(href, base, ignored)
+            if canonical and self.is_section(canonical) and (url := self.frontier.listing(canonical, base)):
+                yield self.page_request(url)
+        if ignored:
+            summary = ", ".join(f"{count} {why}" for why, count in ignored.most_common())
+            logger.debug("Ignored links on %s: %s", listing.response.url, summary)
+
+    def _continue_pagination(self, listing: ListingPage) -> bool:
+        """Whether an archive's next page is worth reading.
+
+        Archives list newest first, so not when this page already reaches back
+        before ``since``, nor, in an incremental crawl, when every article on it
+        is already stored: further pages hold only older, stored ones.
+        """
+        dates = [d for d in map(parse_iso, listing.loop_dates()) if d]
+        if self.since and dates and min(dates) < self.since:
+            self.count("incremental/pagination_stopped_since")
+            return False
+        if self.frontier.all_stored(listing.loop_links(), listing.base_url):
+            self.count("incremental/pagination_stopped_stored")
+            logger.debug("Every article on %s is stored: not following its next page", listing.response.url)
+            return False
+        return True
+
+    def _is_recent(self, lastmod: str | None) -> bool:
+        """Whether a sitemap entry is not older than ``since`` (entries without lastmod are)."""
+        modified = parse_iso(lastmod) if lastmod else None
+        return not (self.since and modified and modified < self.since)
+
+    # --- accounting ---------------------------------------------------------------------
+
+    def on_error(self, failure: Failure) -> None:
+        """Count and log a failed request in one line; the crawl goes on."""
+        request = failure.request  # type: ignore[attr-defined]
+        error = failure.value
+        if isinstance(error, HttpError):
+            retry_after = error.response.headers.get("Retry-After")
+            detail = f"Retry-After {retry_after.decode('latin-1')}" if retry_after else ""
+            self._request_failed(request, f"http_{error.response.status}", detail)
+        elif isinstance(error, BadResponse):
+            self._request_failed(request, error.reason, str(error))
+        elif isinstance(error, DownloadCancelledError):
+            # Only DOWNLOAD_MAXSIZE cancels downloads, and Scrapy's downloader has already said so at
+            # WARNING, in one line with the URL and both sizes.
+            self._request_failed(request, "too_large", level=logging.DEBUG)
+        else:
+            self._request_failed(request, type(error).__name__)
+
+    def _request_failed(self, request: Request, reason: str, detail: str = "", level: int = logging.WARNING) -> None:
+        """Count a request that gave nothing to read under ``request_failed/<reason>``; log it in one line."""
+        self.count(f"request_failed/{reason}")
+        retries = request.meta.get("retry_times", 0)
+        after = f", after {retries} {'retry' if retries == 1 else 'retries'}" if retries else ""
+        # After redirects, name the URL the crawl asked for: that is the link it followed.
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        logger.log(level, "Request failed: %s (%s%s%s)", url, reason, f": {detail}" if detail else "", after)
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise ValueError(f"since must be a date like 2025-07-01, got {value!r}") from None
+
+
+def _describe(kind: str, detail: str) -> str:
+    """``invalid date (31 Φεβρουαρίου 2025)``: a stat reason in words, with what it is about."""
+    words = kind.replace("_", " ")
+    return f"{words} ({detail})" if detail else words
+
+
+def _describe_problem(problem: tuple[str, str]) -> str:
+    return _describe(*problem)
