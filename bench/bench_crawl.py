@@ -27,7 +27,7 @@ from pymongo import MongoClient
 
 from bench.bench_storage import served_store
 from bench.sitegen import generate
-from newscrawl.fixture_server import DEFAULT_ROOT, FixtureServer
+from tools.fixture_server import FixtureServer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _STAT = re.compile(r"'([^']+)': (\d+(?:\.\d+)?)[,}]")
@@ -81,14 +81,14 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as work, served_store() as uri:
         site, day2 = Path(work, "site"), Path(work, "day2")
         generate(args.articles, site, new=args.new, edit=args.edit, out2=day2)
-        with FixtureServer(site) as server:
+        with FixtureServer("iproini", site) as server:
             first = crawl(server, uri, "generated", args.concurrency)
             again = crawl(server, uri, "generated", args.concurrency)
-        with FixtureServer(day2, site, port=int(server.url.rsplit(":", 1)[1])) as server:  # same origin
+        with FixtureServer("iproini", day2, site, port=int(server.url.rsplit(":", 1)[1])) as server:  # same origin
             next_day = crawl(server, uri, "generated", args.concurrency)
         stored = MongoClient(uri).generated.articles.count_documents({})
         baseline = scrapy_bench(args.bench_seconds)
-        with FixtureServer(DEFAULT_ROOT) as server:
+        with FixtureServer("iproini") as server:
             fixture_first = crawl(server, uri, "fixtures", args.concurrency)
             fixture_again = crawl(server, uri, "fixtures", args.concurrency)
 

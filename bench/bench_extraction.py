@@ -1,9 +1,10 @@
-"""Extraction speed and field accuracy: the iproini extractor against trafilatura, same pages, same run.
+"""Extraction speed and field accuracy: the project's extractor against trafilatura, same pages, same run.
 
-    python -m bench.bench_extraction [--rounds 20]
+    python -m bench.bench_extraction [--site iproini --site harborgazette] [--rounds 20]
 
-Input is the HTML of every fixture article (fixtures/iproini/expected.json); ours turns it into a
-Scrapy ``HtmlResponse`` and runs the spider's extractor and item loader on it, trafilatura runs
+Input is the HTML of every article of the fixture sites named (all of them by default; each site's
+``fixtures/<site>/expected.json``); ours turns it into a Scrapy ``HtmlResponse`` and runs the
+site's extractor (its theme's page object and the item loader) on it, trafilatura runs
 ``bare_extraction(html, url=..., with_metadata=True)``. Both are timed over the same pages in
 alternating rounds, after one warm-up pass each. Accuracy compares each field with the expected
 value; dates are compared by calendar day (trafilatura returns days), bodies by token F1 (a page
@@ -19,16 +20,15 @@ import statistics
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import trafilatura
 from scrapy.http import HtmlResponse
 
-from newscrawl.fixture_server import DEFAULT_ROOT
-from spiders.iproini import IproiniSpider
+from newscrawl.news.extraction import Article, ArticleExtractor
+from tools.fixture_server import FIXTURES, spider_class
 
-EXPECTED = json.loads((DEFAULT_ROOT.parent / "expected.json").read_text(encoding="utf-8"))["articles"]
 FIELDS = ("title", "description", "body", "authors", "published_at", "categories", "tags", "image_url", "language")
 BODY_F1_RIGHT = 0.95
 _TOKEN = re.compile(r"\w+")
@@ -36,15 +36,32 @@ _TOKEN = re.compile(r"\w+")
 Extracted = dict[str, Any]
 
 
-def ours() -> Callable[[bytes, str], Extracted]:
-    extractor = IproiniSpider().extractor
-    now = datetime.now(timezone.utc)
+SITES = tuple(sorted(path.parent.name for path in FIXTURES.glob("*/expected.json")))
+
+
+def ours(sites: list[str]) -> Callable[[bytes, str], Extracted]:
+    """The extractor of the site each page belongs to (by its URL's origin)."""
+    extractors = {}
+    for name in sites:
+        spider = spider_class(name)()
+        extractors[spider.origin] = ArticleExtractor(spider.site, spider.theme, min_body_words=10)
+    now = datetime.now(UTC)
 
     def extract(html: bytes, url: str) -> Extracted:
-        item = extractor.extract(HtmlResponse(url=url, body=html, encoding="utf-8"), now).item
-        return {field: item[field] for field in FIELDS}
+        extractor = next(e for origin, e in extractors.items() if url.startswith(origin + "/"))
+        outcome = extractor.extract(HtmlResponse(url=url, body=html, encoding="utf-8"), now)
+        item = outcome.item if isinstance(outcome, Article) else {}
+        return {field: item.get(field) for field in FIELDS}
 
     return extract
+
+
+def fixture_articles(sites: list[str]) -> list[dict[str, Any]]:
+    return [
+        {**article, "file": FIXTURES / site / "site" / article["path"]}
+        for site in sites
+        for article in json.loads((FIXTURES / site / "expected.json").read_text(encoding="utf-8"))["articles"]
+    ]
 
 
 def theirs(html: bytes, url: str) -> Extracted:
@@ -96,9 +113,12 @@ def timed(extract: Callable[[bytes, str], Extracted], pages: list[tuple[bytes, s
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--site", action="append", choices=SITES, help="a fixture site (repeat; default: all)")
     args = parser.parse_args(argv)
-    pages = [((DEFAULT_ROOT / a["path"]).read_bytes(), a["url"]) for a in EXPECTED]
-    extractors = {"newscrawl": ours(), "trafilatura": theirs}
+    sites = args.site or list(SITES)
+    expected = fixture_articles(sites)
+    pages = [(article["file"].read_bytes(), article["url"]) for article in expected]
+    extractors = {"newscrawl": ours(sites), "trafilatura": theirs}
     results = {name: [extract(html, url) for html, url in pages] for name, extract in extractors.items()}  # warm-up
     seconds: dict[str, list[float]] = {name: [] for name in extractors}
     for _ in range(args.rounds):
@@ -106,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
             seconds[name].append(timed(extract, pages))
 
     rate = {name: len(pages) / statistics.median(times) for name, times in seconds.items()}
-    print(f"{len(pages)} fixture articles, {args.rounds} rounds, median round")
+    print(f"{len(pages)} articles of {', '.join(sites)}, {args.rounds} rounds, median round")
     print(f"{'':14}{'articles/s':>12}{'ratio':>8}")
     for name in extractors:
         print(f"{name:14}{rate[name]:12.0f}{rate[name] / rate['trafilatura']:7.1f}x")
@@ -117,12 +137,12 @@ def main(argv: list[str] | None = None) -> None:
     for field in FIELDS:
         row = f"{field:14}"
         for name in extractors:
-            count = sum(right(field, got[field], want[field]) for got, want in zip(results[name], EXPECTED))
+            count = sum(right(field, got[field], want[field]) for got, want in zip(results[name], expected, strict=False))
             totals[name] += count
             row += f"{count:>14}"
         print(row)
     print(f"{'all fields':14}" + "".join(f"{totals[n] / (len(FIELDS) * len(pages)):>13.0%} " for n in extractors))
-    f1 = {n: statistics.mean(token_f1(g["body"], w["body"]) for g, w in zip(results[n], EXPECTED)) for n in extractors}
+    f1 = {n: statistics.mean(token_f1(g["body"], w["body"]) for g, w in zip(results[n], expected, strict=False)) for n in extractors}
     print(f"{'body mean F1':14}" + "".join(f"{f1[n]:>14.3f}" for n in extractors))
 
 

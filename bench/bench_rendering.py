@@ -21,7 +21,7 @@ import statistics
 import sys
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
 from typing import Any
@@ -33,18 +33,19 @@ from scrapy import Request  # noqa: E402 - after the path set-up, like everythin
 from scrapy.crawler import CrawlerProcess  # noqa: E402
 from scrapy.utils.project import get_project_settings  # noqa: E402
 
-from newscrawl.fixture_server import DEFAULT_ROOT, FixtureServer  # noqa: E402
-from newscrawl.rendering import browser_request  # noqa: E402
+from newscrawl.news.extraction import Article  # noqa: E402
 from spiders.iproini import IproiniSpider  # noqa: E402
+from tools.fixture_server import FixtureServer, site_root  # noqa: E402
 
-JS_ROOT = DEFAULT_ROOT.parent / "js-site"
-EXPECTED_FILES = (DEFAULT_ROOT.parent / "expected.json", DEFAULT_ROOT.parent / "expected-js.json")
+FIXTURE = site_root("iproini").parent
+JS_ROOT = FIXTURE / "js-site"
+EXPECTED_FILES = (FIXTURE / "expected.json", FIXTURE / "expected-js.json")
 
 
 def article_paths() -> list[str]:
     """URL paths of every fixture article, ordinary and JavaScript ones."""
     return [
-        article["url"].removeprefix(IproiniSpider.canonical_origin)
+        article["url"].removeprefix(IproiniSpider.origin)
         for file in EXPECTED_FILES
         for article in json.loads(file.read_text("utf-8"))["articles"]
     ]
@@ -72,10 +73,8 @@ class RenderingBench(IproiniSpider):
         self.paths, self.rounds, self.timings = paths, rounds, timings
 
     async def start(self) -> AsyncIterator[Request]:
-        body_paragraph = ", ".join(f"{css} p" for css in self.layout.body)
-
         def rendered(url: str) -> Request:
-            return browser_request(url, callback=None, errback=None, wait_for=body_paragraph)
+            return self.render_request(url).replace(callback=None, errback=None)
 
         await self._fetch("first render", rendered, self.paths[:1])
         for _ in range(self.rounds):
@@ -88,9 +87,9 @@ class RenderingBench(IproiniSpider):
         for path in paths:
             started = perf_counter()
             response = await self.crawler.engine.download_async(make_request(self.site_urls.base_url + path))
-            extraction = self.extractor.extract(response, datetime.now(timezone.utc))
+            outcome = self.extractor.extract(response, datetime.now(UTC))
             self.timings.seconds[way][path].append(perf_counter() - started)
-            self.timings.has_body[way][path] = bool(extraction.item and extraction.item["body"])
+            self.timings.has_body[way][path] = isinstance(outcome, Article)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -101,8 +100,11 @@ def main(argv: list[str] | None = None) -> None:
     timings = Timings()
     settings = get_project_settings()
     # No storage, no throttling: only download and extraction are timed.
-    settings.setdict({"LOG_LEVEL": "WARNING", "AUTOTHROTTLE_ENABLED": False, "ITEM_PIPELINES": {}, "SPIDERMON_ENABLED": False}, priority="cmdline")
-    with FixtureServer(JS_ROOT, DEFAULT_ROOT) as server:
+    settings.setdict(
+        {"LOG_LEVEL": "WARNING", "AUTOTHROTTLE_ENABLED": False, "NEWSCRAWL_STORAGE_ENABLED": False, "SPIDERMON_ENABLED": False},
+        priority="cmdline",
+    )
+    with FixtureServer("iproini", JS_ROOT, site_root("iproini")) as server:
         process = CrawlerProcess(settings)
         process.crawl(RenderingBench, base_url=server.url, paths=paths, rounds=args.rounds, timings=timings)
         process.start()

@@ -103,8 +103,8 @@ def main() -> None:
         MongoClient(uri).drop_database("bench")
         timed_crawl(uri, InsertOnePipeline, "warm_up", items[:10])  # imports and first connections
         naive = timed_crawl(uri, InsertOnePipeline, "naive", items)
-        bulk = timed_crawl(uri, "newscrawl.pipelines.MongoPipeline", "bulk", items)
-        recrawl = timed_crawl(uri, "newscrawl.pipelines.MongoPipeline", "bulk", items)
+        bulk = timed_crawl(uri, "newscrawl.pipelines.StorePipeline", "bulk", items)
+        recrawl = timed_crawl(uri, "newscrawl.pipelines.StorePipeline", "bulk", items)
         client = MongoClient(uri)
         assert client.bench.naive.count_documents({}) == client.bench.bulk.count_documents({}) == len(items)
         client.drop_database("bench")

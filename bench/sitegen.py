@@ -35,7 +35,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote, urljoin
@@ -52,7 +52,7 @@ ORIGIN = "https://www.iproini.com"
 DOMAINS = ("iproini.com", "iproini.gr", "i-proini.com", "i-proini.gr")
 LOCAL = ZoneInfo("America/New_York")
 #: the newest post of a generated site (the fixture's "today" is 16 July 2025)
-NEWEST = datetime(2025, 7, 16, 13, 0, 0, tzinfo=timezone.utc)
+NEWEST = datetime(2025, 7, 16, 13, 0, 0, tzinfo=UTC)
 PER_PAGE = 20
 SITEMAP_SIZE = 1000  # Yoast's split
 FEED_SIZE = 10
@@ -78,45 +78,122 @@ WEEKDAYS = "Δευτέρα Τρίτη Τετάρτη Πέμπτη Παρασκε
 # Title variations: "KICKER: template title (PLACE)"; the slug gets "-kicker-place".
 KICKERS_EN = ["Update", "Analysis", "Explainer", "Report", "Exclusive", "Watch", "Briefing", "In focus", "Reaction", "Latest"]
 PLACES_EN = [
-    "Athens", "Thessaloniki", "Nicosia", "New York", "Chicago", "Brussels", "Washington", "Ankara",
-    "London", "Astoria", "Boston", "Toronto", "Melbourne", "Crete", "Limassol", "Patras",
+    "Athens",
+    "Thessaloniki",
+    "Nicosia",
+    "New York",
+    "Chicago",
+    "Brussels",
+    "Washington",
+    "Ankara",
+    "London",
+    "Astoria",
+    "Boston",
+    "Toronto",
+    "Melbourne",
+    "Crete",
+    "Limassol",
+    "Patras",
 ]
 # (Greek, transliterated) pairs: transliterated slugs stay ASCII, Greek slugs stay Greek
 KICKERS_EL = [
-    ("Ανάλυση", "analysi"), ("Ενημέρωση", "enimerosi"), ("Ρεπορτάζ", "reportaz"), ("Αποκλειστικό", "apokleistiko"),
-    ("Παρασκήνιο", "paraskinio"), ("Εξελίξεις", "exelixeis"), ("Σχόλιο", "scholio"), ("Συνέντευξη", "synenteyxi"),
-    ("Δείτε", "deite"), ("Τελευταία", "teleftaia"),
+    ("Ανάλυση", "analysi"),
+    ("Ενημέρωση", "enimerosi"),
+    ("Ρεπορτάζ", "reportaz"),
+    ("Αποκλειστικό", "apokleistiko"),
+    ("Παρασκήνιο", "paraskinio"),
+    ("Εξελίξεις", "exelixeis"),
+    ("Σχόλιο", "scholio"),
+    ("Συνέντευξη", "synenteyxi"),
+    ("Δείτε", "deite"),
+    ("Τελευταία", "teleftaia"),
 ]
 PLACES_EL = [
-    ("Αθήνα", "athina"), ("Θεσσαλονίκη", "thessaloniki"), ("Λευκωσία", "lefkosia"), ("Νέα Υόρκη", "nea-yorki"),
-    ("Σικάγο", "sikago"), ("Βρυξέλλες", "vryxelles"), ("Ουάσιγκτον", "ouasigkton"), ("Άγκυρα", "agkyra"),
-    ("Λονδίνο", "londino"), ("Αστόρια", "astoria"), ("Βοστώνη", "vostoni"), ("Τορόντο", "toronto"),
-    ("Μελβούρνη", "melvourni"), ("Κρήτη", "kriti"), ("Λεμεσός", "lemesos"), ("Πάτρα", "patra"),
+    ("Αθήνα", "athina"),
+    ("Θεσσαλονίκη", "thessaloniki"),
+    ("Λευκωσία", "lefkosia"),
+    ("Νέα Υόρκη", "nea-yorki"),
+    ("Σικάγο", "sikago"),
+    ("Βρυξέλλες", "vryxelles"),
+    ("Ουάσιγκτον", "ouasigkton"),
+    ("Άγκυρα", "agkyra"),
+    ("Λονδίνο", "londino"),
+    ("Αστόρια", "astoria"),
+    ("Βοστώνη", "vostoni"),
+    ("Τορόντο", "toronto"),
+    ("Μελβούρνη", "melvourni"),
+    ("Κρήτη", "kriti"),
+    ("Λεμεσός", "lemesos"),
+    ("Πάτρα", "patra"),
 ]
 # One added sentence per body, so bodies differ even where shuffles coincide.
 SENTENCE_EN = (
-    ["Officials in Athens", "A government spokesperson", "Analysts in Brussels", "Community leaders in Astoria",
-     "Diplomats in Nicosia", "Opposition lawmakers", "Observers in Washington", "Local authorities"],
-    ["said they would review", "are expected to discuss", "welcomed", "raised questions about",
-     "will present", "called for a debate on"],
+    [
+        "Officials in Athens",
+        "A government spokesperson",
+        "Analysts in Brussels",
+        "Community leaders in Astoria",
+        "Diplomats in Nicosia",
+        "Opposition lawmakers",
+        "Observers in Washington",
+        "Local authorities",
+    ],
+    [
+        "said they would review",
+        "are expected to discuss",
+        "welcomed",
+        "raised questions about",
+        "will present",
+        "called for a debate on",
+    ],
     ["the proposal", "the new measures", "the timetable", "the findings", "the agreement", "the final text"],
-    ["later this week", "on Monday", "before the end of the month", "in the coming days",
-     "at a meeting in September", "after the summer recess"],
+    [
+        "later this week",
+        "on Monday",
+        "before the end of the month",
+        "in the coming days",
+        "at a meeting in September",
+        "after the summer recess",
+    ],
 )
 SENTENCE_EL = (
-    ["Κυβερνητικές πηγές", "Ο εκπρόσωπος της κυβέρνησης", "Αναλυτές στις Βρυξέλλες", "Παράγοντες της ομογένειας",
-     "Διπλωματικοί κύκλοι στη Λευκωσία", "Βουλευτές της αντιπολίτευσης", "Παρατηρητές στην Ουάσιγκτον",
-     "Οι τοπικές αρχές"],
-    ["αναμένεται να εξετάσουν", "δήλωσαν ότι θα συζητήσουν", "χαιρέτισαν", "εξέφρασαν επιφυλάξεις για",
-     "θα παρουσιάσουν", "ζήτησαν διάλογο για"],
+    [
+        "Κυβερνητικές πηγές",
+        "Ο εκπρόσωπος της κυβέρνησης",
+        "Αναλυτές στις Βρυξέλλες",
+        "Παράγοντες της ομογένειας",
+        "Διπλωματικοί κύκλοι στη Λευκωσία",
+        "Βουλευτές της αντιπολίτευσης",
+        "Παρατηρητές στην Ουάσιγκτον",
+        "Οι τοπικές αρχές",
+    ],
+    [
+        "αναμένεται να εξετάσουν",
+        "δήλωσαν ότι θα συζητήσουν",
+        "χαιρέτισαν",
+        "εξέφρασαν επιφυλάξεις για",
+        "θα παρουσιάσουν",
+        "ζήτησαν διάλογο για",
+    ],
     ["την πρόταση", "τα νέα μέτρα", "το χρονοδιάγραμμα", "τα πορίσματα", "τη συμφωνία", "το τελικό κείμενο"],
-    ["μέσα στην εβδομάδα", "τη Δευτέρα", "έως το τέλος του μήνα", "τις επόμενες ημέρες",
-     "σε συνάντηση τον Σεπτέμβριο", "μετά τις θερινές διακοπές"],
+    [
+        "μέσα στην εβδομάδα",
+        "τη Δευτέρα",
+        "έως το τέλος του μήνα",
+        "τις επόμενες ημέρες",
+        "σε συνάντηση τον Σεπτέμβριο",
+        "μετά τις θερινές διακοπές",
+    ],
 )
 # How "Related Articles" links are written: weights of each variant.
 LINK_STYLES = (("plain", 52), ("http", 8), ("domain", 10), ("tracking", 10), ("noslash", 8), ("case", 6), ("shortlink", 6))
 OTHER_ORIGINS = ("https://iproini.gr", "http://i-proini.com", "https://www.i-proini.gr", "http://www.iproini.gr")
-TRACKING = ("?utm_source=facebook&amp;utm_medium=social", "?fbclid=IwAR0x9bench", "?utm_source=newsletter&amp;utm_medium=email", "?gclid=Cj0KCQbench")
+TRACKING = (
+    "?utm_source=facebook&amp;utm_medium=social",
+    "?fbclid=IwAR0x9bench",
+    "?utm_source=newsletter&amp;utm_medium=email",
+    "?gclid=Cj0KCQbench",
+)
 
 #: pages besides home and archives whose post modules are re-filled with generated posts
 STATIC_LISTINGS = ("404.html", "about-us/index.html", "contact/index.html")
@@ -132,7 +209,9 @@ _BLOCK_INNER = re.compile(r'<div id=tdi_\d+ class="td_block_inner[^"]*">|<div cl
 _MODULE = re.compile(r'class="(td_module_flex|tdb_module_loop) ')
 
 
-_TEXTURIZE = str.maketrans({"–": "&#8211;", "—": "&#8212;", "‘": "&#8216;", "’": "&#8217;", "“": "&#8220;", "”": "&#8221;", "…": "&#8230;"})
+_TEXTURIZE = str.maketrans(
+    {"–": "&#8211;", "—": "&#8212;", "‘": "&#8216;", "’": "&#8217;", "“": "&#8220;", "”": "&#8221;", "…": "&#8230;"}
+)
 
 
 def texturize(text: str) -> str:
@@ -180,7 +259,7 @@ def today_line(moment: datetime) -> str:
 
 
 def iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds") if moment else None
+    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
 
 
 class Parts:
@@ -446,9 +525,7 @@ class Planner:
         self.combos: dict[str, list[tuple[int, int]]] = {}
 
     def _name(self, template: ArticleTemplate, rng: random.Random) -> tuple[str, str]:
-        combos = self.combos.setdefault(
-            template.path, [(k, p) for k in range(len(KICKERS_EN)) for p in range(len(PLACES_EN))]
-        )
+        combos = self.combos.setdefault(template.path, [(k, p) for k in range(len(KICKERS_EN)) for p in range(len(PLACES_EN))])
         if template.path not in self.uses:
             random.Random(f"{self.seed}:{template.path}").shuffle(combos)
         use = self.uses.get(template.path, 0)
@@ -496,7 +573,7 @@ class Planner:
         by_category: dict[str, list[Post]] = {}
         for post in candidates:
             by_category.setdefault(post.categories[0], []).append(post)
-        styles, weights = zip(*LINK_STYLES)
+        styles, weights = zip(*LINK_STYLES, strict=False)
         for post in posts:
             same = [p for p in by_category[post.categories[0]] if p is not post]
             others = same if len(same) >= post.template.n_related else [p for p in candidates if p is not post]
@@ -509,7 +586,7 @@ def _as_shown(moment: datetime, date_style: str) -> datetime:
     """The publication time a reader of the page can recover (visible dates are local, coarse)."""
     if date_style in ("date", "date_en"):
         local = moment.astimezone(LOCAL)
-        return datetime(local.year, local.month, local.day, tzinfo=LOCAL).astimezone(timezone.utc)
+        return datetime(local.year, local.month, local.day, tzinfo=LOCAL).astimezone(UTC)
     if date_style == "datetime":
         return moment.replace(second=0)
     return moment
@@ -573,7 +650,7 @@ def render_article(post: Post, others: Sequence[Post], today: datetime, seed: in
     }
     for i, text in enumerate(slots):
         values[f"p:{i}"] = text
-    for k, (target, style) in enumerate(zip(post.related, post.related_styles)):
+    for k, (target, style) in enumerate(zip(post.related, post.related_styles, strict=False)):
         values[f"rel:{k}"] = link(target, style)
         values[f"reltitle:{k}"] = html.escape(target.title)
     for k in range(len(post.related), template.n_related):  # fewer posts than the template shows
@@ -620,13 +697,26 @@ def compile_listing(page: str, category_url: str | None = None) -> tuple[Parts, 
         page = page[:start] + _tok(f"block:{i}") + page[end:]
     page = page.replace(FIXTURE_TODAY, _tok("today"))
     if category_url:
-        page = re.sub(r'<div class="page-nav td-pb-padding-side">.*?<div class="clearfix"></div></div>', _tok("page_nav"), page, count=1, flags=re.S)
+        page = re.sub(
+            r'<div class="page-nav td-pb-padding-side">.*?<div class="clearfix"></div></div>',
+            _tok("page_nav"),
+            page,
+            count=1,
+            flags=re.S,
+        )
         head_end = page.index("</head>")
         head, rest = page[:head_end], page[head_end:]
         head = re.sub(r'\t<link rel="(?:next|prev)" href="[^"]*" />\n', "", head)
-        head = re.sub(r"(<title>|og:title\" content=\")([^<\"]+) - Proini", lambda m: m.group(1) + m.group(2) + _tok("paged_title") + " - Proini", head)
+        head = re.sub(
+            r"(<title>|og:title\" content=\")([^<\"]+) - Proini",
+            lambda m: m.group(1) + m.group(2) + _tok("paged_title") + " - Proini",
+            head,
+        )
         head = head.replace(f'"{category_url}"', f'"{_tok("page_url")}"')
-        head = head.replace(f'<link rel="canonical" href="{_tok("page_url")}" />', f'<link rel="canonical" href="{_tok("page_url")}" />{_tok("rel_links")}')
+        head = head.replace(
+            f'<link rel="canonical" href="{_tok("page_url")}" />',
+            f'<link rel="canonical" href="{_tok("page_url")}" />{_tok("rel_links")}',
+        )
         rest = rest.replace('class="archive category ', f'class="archive{_tok("paged_class")} category ', 1)
         page = head + rest
     return Parts(page), [b for _, _, b in blocks]
@@ -638,7 +728,7 @@ def flex_module(post: Post, href: str) -> str:
             <div class="td_module_flex td_module_flex_1 td_module_wrap td-animation-stack td-cpt-post">
                 <div class="td-module-container td-category-pos-image">
                     <div class="td-image-container">
-                        <a href="{ORIGIN}/category/{CATEGORY_SLUGS[category]}/" class="td-post-category" >{category}</a><div class="td-module-thumb"><a href="{href}"  rel="bookmark" class="td-image-wrap " title="{html.escape(post.title)}" ><span class="entry-thumb td-thumb-css " data-type="css_image" data-img-url="{_thumb(post, '218x150')}"  ></span></a></div>
+                        <a href="{ORIGIN}/category/{CATEGORY_SLUGS[category]}/" class="td-post-category" >{category}</a><div class="td-module-thumb"><a href="{href}"  rel="bookmark" class="td-image-wrap " title="{html.escape(post.title)}" ><span class="entry-thumb td-thumb-css " data-type="css_image" data-img-url="{_thumb(post, "218x150")}"  ></span></a></div>
                     </div>
                     <div class="td-module-meta-info">
                         <h3 class="entry-title td-module-title"><a href="{href}" rel="bookmark" title="{html.escape(post.title)}">{html.escape(post.title, quote=False)}</a></h3>
@@ -655,13 +745,17 @@ def flex_module(post: Post, href: str) -> str:
 
 def loop_module(post: Post, href: str, category: str) -> str:
     author = post.template.authors[0] if post.template.authors else None
-    byline = f'<span class="td-post-author-name"><a href="{ORIGIN}/author/staff/">{author}</a> <span>-</span> </span>' if author else ""
+    byline = (
+        f'<span class="td-post-author-name"><a href="{ORIGIN}/author/staff/">{author}</a> <span>-</span> </span>'
+        if author
+        else ""
+    )
     return f"""
         <div class="tdb_module_loop td_module_wrap td-animation-stack td-cpt-post">
             <div class="td-module-container td-category-pos-image">
                 <div class="td-image-container">
                     <a href="{ORIGIN}/category/{CATEGORY_SLUGS[category]}/" class="td-post-category" >{category}</a>
-                    <div class="td-module-thumb"><a href="{href}"  rel="bookmark" class="td-image-wrap " title="{html.escape(post.title)}" ><span class="entry-thumb td-thumb-css " data-type="css_image" data-img-url="{_thumb(post, '324x235')}"  ></span></a></div>
+                    <div class="td-module-thumb"><a href="{href}"  rel="bookmark" class="td-image-wrap " title="{html.escape(post.title)}" ><span class="entry-thumb td-thumb-css " data-type="css_image" data-img-url="{_thumb(post, "324x235")}"  ></span></a></div>
                 </div>
                 <div class="td-module-meta-info">
                     <h3 class="entry-title td-module-title"><a href="{href}" rel="bookmark" title="{html.escape(post.title)}">{html.escape(post.title, quote=False)}</a></h3>
@@ -694,7 +788,14 @@ def _listing_href(post: Post, page_key: str) -> str:
     return post.url
 
 
-def fill_blocks(blocks: list[Block], newest: list[Post], by_category: dict[str, list[Post]], page_key: str, main: list[Post] | None = None, category: str | None = None) -> dict[str, str]:
+def fill_blocks(
+    blocks: list[Block],
+    newest: list[Post],
+    by_category: dict[str, list[Post]],
+    page_key: str,
+    main: list[Post] | None = None,
+    category: str | None = None,
+) -> dict[str, str]:
     values = {}
     main_done = False
     for i, block in enumerate(blocks):
@@ -705,7 +806,9 @@ def fill_blocks(blocks: list[Block], newest: list[Post], by_category: dict[str, 
         else:
             chosen = newest[: block.count]
         if block.kind == "tdb_module_loop":
-            values[f"block:{i}"] = "".join(loop_module(p, _listing_href(p, page_key), category or p.categories[0]) for p in chosen)
+            values[f"block:{i}"] = "".join(
+                loop_module(p, _listing_href(p, page_key), category or p.categories[0]) for p in chosen
+            )
         else:
             values[f"block:{i}"] = "".join(flex_module(p, _listing_href(p, page_key)) for p in chosen)
     return values
@@ -720,7 +823,9 @@ def page_nav(category_url: str, current: int, last: int) -> str:
         return ""
     out = ['<div class="page-nav td-pb-padding-side">']
     if current > 1:
-        out.append(f'<a href="{page_url(category_url, current - 1)}" aria-label="prev-page" ><i class="td-icon-menu-left"></i></a>')
+        out.append(
+            f'<a href="{page_url(category_url, current - 1)}" aria-label="prev-page" ><i class="td-icon-menu-left"></i></a>'
+        )
     low, high = max(1, current - 2), min(last, current + 2)
     if low > 1:
         out.append(f'<a href="{category_url}" class="first" title="1">1</a>')
@@ -736,7 +841,9 @@ def page_nav(category_url: str, current: int, last: int) -> str:
             out.append('<span class="extend">...</span>')
         out.append(f'<a href="{page_url(category_url, last)}" class="last" title="{last}">{last}</a>')
     if current < last:
-        out.append(f'<a href="{page_url(category_url, current + 1)}"  aria-label="next-page" ><i class="td-icon-menu-right"></i></a>')
+        out.append(
+            f'<a href="{page_url(category_url, current + 1)}"  aria-label="next-page" ><i class="td-icon-menu-right"></i></a>'
+        )
     out.append(f'<span class="pages">Σελίδα {current} από {last}</span><div class="clearfix"></div></div>')
     return "".join(out)
 
@@ -748,19 +855,23 @@ def rss_item(post: Post) -> str:
 		<title>{html.escape(post.title, quote=False)}</title>
 		<link>{post.url}</link>
 					<comments>{post.url}#respond</comments>
-		
+
 		<dc:creator><![CDATA[{creator}]]></dc:creator>
 		<pubDate>{format_datetime(post.published)}</pubDate>
 {categories}		<guid isPermaLink="false">{ORIGIN}/?p={post.post_id}</guid>
 
 					<description><![CDATA[{post.template.excerpt}]]></description>
-		
+
 			</item>
 """
 
 
 def sitemap_entry(post: Post) -> str:
-    image = f"\t\t<image:image>\n\t\t\t<image:loc>{post.template.image}</image:loc>\n\t\t</image:image>\n" if post.template.image else ""
+    image = (
+        f"\t\t<image:image>\n\t\t\t<image:loc>{post.template.image}</image:loc>\n\t\t</image:image>\n"
+        if post.template.image
+        else ""
+    )
     return f"\t<url>\n\t\t<loc>{post.url}</loc>\n\t\t<lastmod>{iso(post.lastmod)}</lastmod>\n{image}\t</url>\n"
 
 
@@ -795,7 +906,9 @@ class SiteBuilder:
         #: other pages with post modules (the theme's 404 page, WordPress pages' sidebars)
         self.pages = {name: compile_listing((SITE / name).read_text(encoding="utf-8")) for name in STATIC_LISTINGS}
         self.archives = {
-            name: compile_listing((SITE / f"category/{slug}/index.html").read_text(encoding="utf-8"), f"{ORIGIN}/category/{slug}/")
+            name: compile_listing(
+                (SITE / f"category/{slug}/index.html").read_text(encoding="utf-8"), f"{ORIGIN}/category/{slug}/"
+            )
             for name, slug in CATEGORY_SLUGS.items()
         }
         feed = (SITE / "feed/index.xml").read_text(encoding="utf-8")
@@ -854,18 +967,30 @@ class SiteBuilder:
         for index in range(0, len(by_lastmod), self.sitemap_size):
             chunk = by_lastmod[index : index + self.sitemap_size]
             name = "post-sitemap.xml" if index == 0 else f"post-sitemap{index // self.sitemap_size + 1}.xml"
-            write(name, self.sitemap_head + "".join(sitemap_entry(p) for p in chunk) + "</urlset>\n<!-- XML Sitemap generated by Yoast SEO -->")
+            write(
+                name,
+                self.sitemap_head
+                + "".join(sitemap_entry(p) for p in chunk)
+                + "</urlset>\n<!-- XML Sitemap generated by Yoast SEO -->",
+            )
             maps.append((name, chunk[-1].lastmod))
         maps += [("page-sitemap.xml", NEWEST), ("category-sitemap.xml", by_lastmod[-1].lastmod)]
         index_xml = (
             '<?xml version="1.0" encoding="UTF-8"?><?xml-stylesheet type="text/xsl" href="//www.iproini.com/wp-content/plugins/wordpress-seo/css/main-sitemap.xsl"?>\n'
             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            + "".join(f"\t<sitemap>\n\t\t<loc>{ORIGIN}/{name}</loc>\n\t\t<lastmod>{iso(moment)}</lastmod>\n\t</sitemap>\n" for name, moment in maps)
+            + "".join(
+                f"\t<sitemap>\n\t\t<loc>{ORIGIN}/{name}</loc>\n\t\t<lastmod>{iso(moment)}</lastmod>\n\t</sitemap>\n"
+                for name, moment in maps
+            )
             + "</sitemapindex>\n<!-- XML Sitemap generated by Yoast SEO -->"
         )
         write("sitemap_index.xml", index_xml)
 
-        head = re.sub(r"<lastBuildDate>[^<]*</lastBuildDate>", f"<lastBuildDate>{format_datetime(max(p.lastmod for p in posts))}</lastBuildDate>", self.feed_head)
+        head = re.sub(
+            r"<lastBuildDate>[^<]*</lastBuildDate>",
+            f"<lastBuildDate>{format_datetime(max(p.lastmod for p in posts))}</lastBuildDate>",
+            self.feed_head,
+        )
         write("feed/index.xml", head + "".join(rss_item(p) for p in newest[:FEED_SIZE]) + self.feed_tail)
 
     @staticmethod
@@ -934,7 +1059,13 @@ def generate(
         builder.listings(write2, everything)
         write2(
             "manifest.json",
-            _manifest(fresh, edited=[p.url for p in edited], base={"count": len(base)}, seed=seed, edited_posts=[p.manifest() for p in edited]),
+            _manifest(
+                fresh,
+                edited=[p.url for p in edited],
+                base={"count": len(base)},
+                seed=seed,
+                edited_posts=[p.manifest() for p in edited],
+            ),
         )
         report.update(new=len(fresh), edited=len(edited), files2=write2.files, bytes2=write2.bytes)
     report["seconds"] = round(time.perf_counter() - started, 2)

@@ -1,14 +1,10 @@
-"""Pytest plugin for the storage tests: a real MongoDB wire-protocol server and in-process crawls.
+"""Pytest plugin for the storage tests: a real MongoDB wire-protocol server and synthetic crawls.
 
 The server is an embedded secantus started once per session on a free port
 with a temporary storage path; with ``TEST_MONGO_URI`` set the same tests run
 against that server instead (a real mongod). Each test gets its own database.
-
-Crawls run in this process without a Twisted reactor (``TWISTED_REACTOR_ENABLED
-= False``, pure asyncio), so a test can run several, one after another, in
-well under a second each. The storage code only uses asyncio, which is also
-what it runs on under the project's asyncio reactor; the subprocess tests
-cover that mode.
+Synthetic crawls yield articles from ``start()`` (no request), in this process
+(:mod:`tests.harness`).
 """
 
 from __future__ import annotations
@@ -17,22 +13,20 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 import scrapy
 from pymongo import MongoClient, monitoring
 from pymongo.database import Database
-from scrapy.core.engine import ExecutionEngine
-from scrapy.crawler import AsyncCrawlerRunner, Crawler
-from scrapy.settings import Settings
-from scrapy.utils.reactor import is_reactor_installed
+from scrapy.crawler import Crawler
 
 from newscrawl.items import ArticleItem
 from newscrawl.storage.embedded import EmbeddedServer
+from tests.harness import crawl_many
 
 Script = Callable[[scrapy.Spider], AsyncIterator[Any]]
 
@@ -86,48 +80,21 @@ class ScriptSpider(scrapy.Spider):
             yield item
 
 
-def crawl_settings(overrides: dict[str, Any]) -> Settings:
-    """The project settings (pipelines, extensions, log formatter) for an in-process crawl."""
-    settings = Settings()
-    settings.setmodule("newscrawl.settings", priority="project")
-    settings.setdict(
-        {
-            "TWISTED_REACTOR_ENABLED": False,
-            "TELNETCONSOLE_ENABLED": False,
-            "REMOTE_CONTROL_ENABLED": False,
-            # these spiders make no request, and the project's browser handler needs a reactor
-            "DOWNLOAD_HANDLERS": {"http": None, "https": None},
-            # storage on its own: no item validation in front of it, no monitors or run records
-            # (tests/test_monitoring.py turns them on)
-            "SPIDERMON_ENABLED": False,
-            "LOG_LEVEL": "INFO",
-            **overrides,
-        },
-        priority="cmdline",
-    )
-    return settings
+#: Storage on its own: no monitors or run records (tests/test_monitoring.py turns them on).
+SYNTHETIC_SETTINGS = {"SPIDERMON_ENABLED": False}
 
 
 def run_crawl_in_process(settings: dict[str, Any], *scripts: Script) -> list[Crawler]:
-    """Run one crawl per script, concurrently in one event loop; return their crawlers."""
-    assert not is_reactor_installed(), "a Twisted reactor was installed by an earlier test"
-
-    async def main() -> list[Crawler]:
-        runner = AsyncCrawlerRunner(crawl_settings(settings))
-        crawlers = [runner.create_crawler(ScriptSpider) for _ in scripts]
-        await asyncio.gather(
-            *(runner.crawl(crawler, script=script) for crawler, script in zip(crawlers, scripts, strict=True))
-        )
-        return crawlers
-
-    # Items yielded by start() do not wake the engine when their processing ends, so it notices
-    # that the spider is done on its next heartbeat (every 5 s). Beat faster in tests.
-    with patch.object(ExecutionEngine, "_SLOT_HEARTBEAT_INTERVAL", 0.05):
-        return asyncio.run(main())
+    """Run one synthetic crawl per script, at once; their crawlers. Raises what stopped the first that failed."""
+    results = crawl_many([(ScriptSpider, {"script": script}) for script in scripts], {**SYNTHETIC_SETTINGS, **settings})
+    for result in results:
+        if result.error is not None:
+            raise result.error
+    return [result.crawler for result in results]
 
 
 def crawl(settings: dict[str, Any], script: Script) -> dict[str, Any]:
-    """Run one in-process crawl; return its stats."""
+    """Run one synthetic crawl; return its stats."""
     (crawler,) = run_crawl_in_process(settings, script)
     return crawler.stats.get_stats()
 
@@ -186,12 +153,21 @@ def mongo_client(mongo_uri: str) -> Iterator[MongoClient]:
     client.close()
 
 
+@contextmanager
+def fresh_database(client: MongoClient) -> Iterator[Database]:
+    """A database of its own, dropped afterwards."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    try:
+        yield client[name]
+    finally:
+        client.drop_database(name)
+
+
 @pytest.fixture
 def mongo_db(mongo_client: MongoClient) -> Iterator[Database]:
     """A fresh database for one test, dropped afterwards."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    yield mongo_client[name]
-    mongo_client.drop_database(name)
+    with fresh_database(mongo_client) as database:
+        yield database
 
 
 @pytest.fixture

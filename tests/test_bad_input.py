@@ -9,10 +9,12 @@ good article, be counted under a readable reason and be said in exactly one line
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,27 +22,27 @@ from scrapy import Spider
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
-from newscrawl.extraction import page_base_url
-from newscrawl.fixture_server import DEFAULT_ROOT, PRODUCTION_ORIGIN, FixtureServer
-from newscrawl.loaders import parse_date
 from newscrawl.middlewares import SiteRedirectMiddleware, TooManyRedirects, retry_after
+from newscrawl.news.loader import parse_date
+from newscrawl.news.pages import page_base_url
 from newscrawl.text import repair_mojibake
-from tests.conftest import read_jsonl, run_crawl
+from tests.harness import crawl as run
+from tests.sites import CONTENT_FIELDS as FIELDS
+from tests.sites import FixtureSite
+from tools.fixture_server import FixtureServer, production_origins
 
-BAD_ROOT = DEFAULT_ROOT.parent / "bad"
+IPROINI = FixtureSite("iproini")
+BAD_ROOT = IPROINI.directory / "bad"
 BAD_EXPECTED = {a["url"]: a for a in json.loads((BAD_ROOT / "expected.json").read_text(encoding="utf-8"))["articles"]}
 PRODUCTION = "https://www.iproini.com"
-FIELDS = (
-    "url", "site", "title", "description", "body", "authors", "published_at", "modified_at",
-    "language", "categories", "tags", "image_url", "related_urls",
-)
-LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[(?P<logger>[^\]]+)\] (?P<level>[A-Z]+): (?P<message>.*)$")
+PRODUCTION_ORIGIN = production_origins(IPROINI.spider.domains)
+LOG_LINE = re.compile(r"^(?P<level>[A-Z]+) (?P<logger>[^:]+): (?P<message>.*)$", re.S)
 
 
 @dataclass
 class Crawl:
     items: dict[str, dict]
-    stats: dict[str, int]
+    stats: dict[str, Any]
     #: the log until the spider closed (what the storage says while shutting down is not the crawl's)
     log: str
     #: (logger, level, message) of its lines
@@ -51,27 +53,18 @@ class Crawl:
 
 
 @pytest.fixture(scope="module")
-def crawl(tmp_path_factory) -> Crawl:
-    out = tmp_path_factory.mktemp("bad-input")
-    with FixtureServer(BAD_ROOT, DEFAULT_ROOT) as server:
+def crawl() -> Crawl:
+    with FixtureServer("iproini", BAD_ROOT, IPROINI.root) as server:
         origin = server.url
         starts = ",".join(origin + path for path in ("/", "/sitemap_index.xml", "/feed/", "/tag/bad-input/"))
-        process = run_crawl(
-            "iproini", "-a", f"base_url={origin}", "-a", f"start_urls={starts}", "-O", str(out / "items.jsonl"),
-            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=1",
-            # Spidermon rightly fails a run this broken; its monitors have tests of their own.
-            "-s", "SPIDERMON_ENABLED=False",
-            env={"NEWSCRAWL_DATA_DIR": str(out / "data")},
-        )
+        # Spidermon rightly fails a run this broken; its monitors have tests of their own.
+        settings = {"RETRY_TIMES": 1, "SPIDERMON_ENABLED": False, "NEWSCRAWL_STORAGE_ENABLED": False, "LOG_LEVEL": "DEBUG"}
+        result = run(IPROINI.spider, settings, base_url=origin, start_urls=starts)
         requests = server.request_log
-    assert process.returncode == 0, process.stderr[-3000:]
-    log = process.stderr
-    dump = log.rsplit("Dumping Scrapy stats:", 1)[1]
-    stats = {key: int(value) for key, value in re.findall(r"'([^']+)': (\d+)[,}]", dump)}
-    running = log.split("] INFO: Closing spider", 1)[0]
-    lines = [(m["logger"], m["level"], m["message"]) for m in map(LOG_LINE.match, running.splitlines()) if m]
-    items = {item["url"]: item for item in read_jsonl(out / "items.jsonl")}
-    return Crawl(items, stats, running, lines, requests, origin)
+    running = result.log[: next(i for i, line in enumerate(result.log) if "Closing spider" in line)]
+    lines = [(m["logger"], m["level"], m["message"]) for m in map(LOG_LINE.match, running) if m]
+    items = {item["url"]: item for item in result.items}
+    return Crawl(items, result.stats, result.text, lines, requests, origin)
 
 
 def served_size(path: str, origin: str) -> int:
@@ -87,81 +80,126 @@ def mentions(message: str, url: str) -> bool:
 # the bytes served (those of SIZES' file, else any number). Every warning of the crawl is one of these.
 CASE_LINES = {
     # HTTP errors: 4xx at once, 429/500/503 after a retry; a Retry-After over the limit is not waited for.
-    "/forbidden-article/": ("newscrawl.spider", "WARNING", "Request failed: {o}/forbidden-article/ (http_403)"),
-    "/missing-article/": ("newscrawl.spider", "WARNING", "Request failed: {o}/missing-article/ (http_404)"),
-    "/removed-article/": ("newscrawl.spider", "WARNING", "Request failed: {o}/removed-article/ (http_410)"),
+    "/forbidden-article/": ("newscrawl.news.spider", "WARNING", "Request failed: {o}/forbidden-article/ (http_403)"),
+    "/missing-article/": ("newscrawl.news.spider", "WARNING", "Request failed: {o}/missing-article/ (http_404)"),
+    "/removed-article/": ("newscrawl.news.spider", "WARNING", "Request failed: {o}/removed-article/ (http_410)"),
     "/rate-limited-article/": (
-        "newscrawl.spider", "WARNING", "Request failed: {o}/rate-limited-article/ (http_429: Retry-After 1, after 1 retry)",
+        "newscrawl.news.spider",
+        "WARNING",
+        "Request failed: {o}/rate-limited-article/ (http_429: Retry-After 1, after 1 retry)",
     ),
     "/rate-limited-for-a-day/": (
-        "newscrawl.spider", "WARNING", "Request failed: {o}/rate-limited-for-a-day/ (http_429: Retry-After 86400)",
+        "newscrawl.news.spider",
+        "WARNING",
+        "Request failed: {o}/rate-limited-for-a-day/ (http_429: Retry-After 86400)",
     ),
-    "/server-error-article/": ("newscrawl.spider", "WARNING", "Request failed: {o}/server-error-article/ (http_500, after 1 retry)"),
-    "/unavailable-article/": ("newscrawl.spider", "WARNING", "Request failed: {o}/unavailable-article/ (http_503, after 1 retry)"),
+    "/server-error-article/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Request failed: {o}/server-error-article/ (http_500, after 1 retry)",
+    ),
+    "/unavailable-article/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Request failed: {o}/unavailable-article/ (http_503, after 1 retry)",
+    ),
     # Bodies that are not a whole page: retried, then given up.
-    "/empty-article/": ("newscrawl.spider", "WARNING", "Request failed: {o}/empty-article/ (empty_response, after 1 retry)"),
+    "/empty-article/": ("newscrawl.news.spider", "WARNING", "Request failed: {o}/empty-article/ (empty_response, after 1 retry)"),
     "/truncated-article/": (
-        "newscrawl.spider", "WARNING",
+        "newscrawl.news.spider",
+        "WARNING",
         "Request failed: {o}/truncated-article/ (truncated: no </html> in {size} bytes, after 1 retry)",
     ),
     "/connection-cut-article/": (
-        "newscrawl.spider", "WARNING",
+        "newscrawl.news.spider",
+        "WARNING",
         "Request failed: {o}/connection-cut-article/ (truncated: connection lost after 3000 of {size} bytes, after 1 retry)",
     ),
     # Redirects.
     "/redirect-loop/": (
-        "newscrawl.spider", "WARNING",
+        "newscrawl.news.spider",
+        "WARNING",
         "Request failed: {o}/redirect-loop/ (redirect_loop: {o}/redirect-loop/ → {o}/redirect-loop-back/ → {o}/redirect-loop/)",
     ),
     "/moved-off-site/": (
-        "newscrawl.spider", "WARNING",
+        "newscrawl.news.spider",
+        "WARNING",
         "Request failed: {o}/moved-off-site/ (offsite_redirect: {o}/moved-off-site/ → https://news.example.org/greek-shipping-registry/)",
     ),
     # Scrapy's downloader says it, with both sizes; the spider only counts it.
     "/oversized-article/": (
-        "scrapy.core.downloader.handlers.http11", "WARNING",
-        "Expected to receive {size} bytes which is larger than download max size (10485760) in request <GET {o}/oversized-article/>.",
+        "scrapy.core.downloader.handlers.http11",
+        "WARNING",
+        "Expected to receive {size} bytes which is larger than download max size (10485760) "
+        "in request <GET {o}/oversized-article/>.",
     ),
     # Fetched, nothing to read.
-    "/soft-404-article/": ("newscrawl.spider", "WARNING", "Skipped {o}/soft-404-article/: the site's 404 page, served with status 200"),
-    "/annual-report-2024/": (
-        "newscrawl.spider", "WARNING", "Skipped {o}/annual-report-2024/: not an HTML or XML page (application/pdf)",
+    "/soft-404-article/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Skipped {o}/soft-404-article/: the site's 404 page, served with status 200",
     ),
-    "/photo-of-the-day/": ("newscrawl.spider", "WARNING", "Skipped {o}/photo-of-the-day/: not an HTML or XML page (image/png)"),
+    "/annual-report-2024/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Skipped {o}/annual-report-2024/: not an HTML or XML page (application/pdf)",
+    ),
+    "/photo-of-the-day/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Skipped {o}/photo-of-the-day/: not an HTML or XML page (image/png)",
+    ),
     # Article pages dropped.
-    "/no-title-article/": ("newscrawl.spider", "WARNING", "Dropped article page {o}/no-title-article/: no title"),
+    "/no-title-article/": ("newscrawl.news.spider", "WARNING", "Dropped article page {o}/no-title-article/: no title"),
     "/short-body-article/": (
-        "newscrawl.spider", "WARNING", "Dropped article page {o}/short-body-article/: short body (3 words, fewer than 10)",
+        "newscrawl.news.spider",
+        "WARNING",
+        "Dropped article page {o}/short-body-article/: short body (3 words, fewer than 10)",
     ),
     # Articles kept, with what was wrong on them.
     "/future-date-article/": (
-        "newscrawl.spider", "WARNING",
+        "newscrawl.news.spider",
+        "WARNING",
         f"No publication date for {PRODUCTION}/future-date-article/: future date (2099-05-01T10:00:00+00:00)",
     ),
     "/tourkia-nees-diekdikiseis-sto-aigaio/": (  # in the good copy
-        "newscrawl.spider", "WARNING",
+        "newscrawl.news.spider",
+        "WARNING",
         f"No publication date for {PRODUCTION}/tourkia-nees-diekdikiseis-sto-aigaio/: invalid date (31 Φεβρουαρίου 2025)",
     ),
     "/two-h1-article/": (
-        "newscrawl.spider", "WARNING",
-        "Problem on {o}/two-h1-article/: multiple h1 (2 <h1> elements, title 'Ferry strike leaves thousands stranded in Piraeus')",
+        "newscrawl.news.spider",
+        "WARNING",
+        "Problem on {o}/two-h1-article/: "
+        "multiple h1 (2 <h1> elements, title 'Ferry strike leaves thousands stranded in Piraeus')",
     ),
     "/invalid-jsonld-article/": (
-        "newscrawl.spider", "WARNING",
+        "newscrawl.news.spider",
+        "WARNING",
         "Problem on {o}/invalid-jsonld-article/: invalid jsonld "
         "(Expecting property name enclosed in double quotes: line 1 column 175 (char 174))",
     ),
-    "/mojibake-article/": ("newscrawl.spider", "WARNING", "Problem on {o}/mojibake-article/: mojibake (103 double-encoded runs repaired)"),
+    "/mojibake-article/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Problem on {o}/mojibake-article/: mojibake (103 double-encoded runs repaired)",
+    ),
     # Links that lead nowhere, and 3,000 tracking-parameter forms of one article: one line per page.
     "/tag/bad-input/": (
-        "newscrawl.spider", "DEBUG", "Ignored links on {o}/tag/bad-input/: 1 javascript, 1 mailto, 1 tel, 1 other_scheme, 1 fragment",
+        "newscrawl.news.spider",
+        "DEBUG",
+        "Ignored links on {o}/tag/bad-input/: 1 javascript, 1 mailto, 1 tel, 1 other_scheme, 1 fragment",
     ),
-    "/tag/bad-input/page/2/": ("newscrawl.spider", "DEBUG", "Ignored links on {o}/tag/bad-input/page/2/: 2999 duplicate"),
+    "/tag/bad-input/page/2/": ("newscrawl.news.spider", "DEBUG", "Ignored links on {o}/tag/bad-input/page/2/: 2999 duplicate"),
 }
 SIZES = {"/truncated-article/": "truncated-article/index.html", "/connection-cut-article/": "connection-cut-article/index.html"}
 # Read like any article, whatever their bytes: their encodings, <base href> and tracking links are handled silently.
 READ_SILENTLY = (
-    "/windows-1253-article/", "/iso-8859-7-article/", "/base-href-article/", "/base-href-root-article/", "/tracked-article/",
+    "/windows-1253-article/",
+    "/iso-8859-7-article/",
+    "/base-href-article/",
+    "/base-href-root-article/",
+    "/tracked-article/",
 )
 
 
@@ -172,7 +210,8 @@ def expected_line(path: str, origin: str) -> tuple[str, str, re.Pattern[str]]:
     return logger, level, re.compile(pattern)
 
 
-def test_the_crawl_goes_on_and_loses_no_good_article(crawl, expected_articles):
+def test_the_crawl_goes_on_and_loses_no_good_article(crawl):
+    expected_articles = IPROINI.expected
     assert set(crawl.items) == set(expected_articles) | set(BAD_EXPECTED)
     for url, item in crawl.items.items():
         expected = expected_articles.get(url) or BAD_EXPECTED[url]
@@ -188,7 +227,8 @@ def test_each_case_is_said_in_exactly_one_line(crawl, path):
     # At DEBUG, Scrapy mentions every URL ("Crawled (200) <GET ...>"): only the spider's lines count there.
     loggers = ("newscrawl",) if level == "DEBUG" else ("newscrawl", "scrapy")
     said = [
-        line for line in crawl.lines
+        line
+        for line in crawl.lines
         if line[1] == level and line[0].startswith(loggers) and any(mentions(line[2], url) for url in urls)
     ]
     assert [(name, lvl) for name, lvl, _ in said] == [(logger, level)], said
@@ -197,7 +237,9 @@ def test_each_case_is_said_in_exactly_one_line(crawl, path):
 
 def test_no_other_warnings_and_silence_on_pages_read_as_usual(crawl):
     patterns = [pattern for _, level, pattern in (expected_line(p, crawl.origin) for p in CASE_LINES) if level == "WARNING"]
-    warnings = [message for name, level, message in crawl.lines if level == "WARNING" and name.startswith(("newscrawl", "scrapy"))]
+    warnings = [
+        message for name, level, message in crawl.lines if level == "WARNING" and name.startswith(("newscrawl", "scrapy"))
+    ]
     matched = sorted(next(i for i, pattern in enumerate(patterns) if pattern.fullmatch(m)) for m in warnings)
     assert matched == list(range(len(patterns)))
     for path in READ_SILENTLY:
@@ -208,7 +250,15 @@ def test_each_case_is_counted_under_its_reason(crawl):
     counted = {
         key.removeprefix("newscrawl/"): value
         for key, value in crawl.stats.items()
-        if key.startswith(("newscrawl/request_failed/", "newscrawl/skipped/", "newscrawl/dropped/", "newscrawl/problems/", "newscrawl/links/ignored/"))
+        if key.startswith(
+            (
+                "newscrawl/request_failed/",
+                "newscrawl/skipped/",
+                "newscrawl/dropped/",
+                "newscrawl/problems/",
+                "newscrawl/links/ignored/",
+            )
+        )
     }
     # Every page of the good copy links articles requested before: their count depends on it, not on the corpus.
     assert counted.pop("links/ignored/duplicate") >= 2999
@@ -248,8 +298,14 @@ def test_each_case_is_counted_under_its_reason(crawl):
 def test_transient_failures_are_retried_once_and_permanent_ones_not_at_all(crawl):
     bad_paths = set(CASE_LINES) - {"/tourkia-nees-diekdikiseis-sto-aigaio/", "/tag/bad-input/", "/tag/bad-input/page/2/"}
     fetched = [path for _, path in crawl.requests]
-    retried = {"/rate-limited-article/", "/server-error-article/", "/unavailable-article/", "/empty-article/",
-               "/truncated-article/", "/connection-cut-article/"}
+    retried = {
+        "/rate-limited-article/",
+        "/server-error-article/",
+        "/unavailable-article/",
+        "/empty-article/",
+        "/truncated-article/",
+        "/connection-cut-article/",
+    }
     assert {path: fetched.count(path) for path in bad_paths} == {path: 2 if path in retried else 1 for path in bad_paths}
     assert fetched.count("/redirect-loop-back/") == 1  # the loop is caught on its first turn
     assert "/greek-shipping-registry/" not in fetched
@@ -258,7 +314,7 @@ def test_transient_failures_are_retried_once_and_permanent_ones_not_at_all(crawl
 def test_retry_after_is_waited_for_up_to_its_limit(crawl):
     def gaps(path: str) -> list[float]:
         times = [when for when, fetched in crawl.requests if fetched == path]
-        return [later - earlier for earlier, later in zip(times, times[1:])]
+        return [later - earlier for earlier, later in itertools.pairwise(times)]
 
     assert [gap >= 1.0 for gap in gaps("/rate-limited-article/")] == [True]
     # A good article rate limited once is fetched again after the wait, and kept (see the first test).
@@ -302,7 +358,7 @@ def test_mojibake_is_repaired_and_clean_text_left_alone(text, runs):
 
 
 def test_future_dates_beyond_a_day_are_refused():
-    now = datetime(2025, 7, 16, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2025, 7, 16, 12, 0, tzinfo=UTC)
     problems: list[tuple[str, str]] = []
     context = {"timezone": ZoneInfo("America/New_York"), "now": now, "date_problems": problems}
     later = (now + timedelta(hours=23)).isoformat()

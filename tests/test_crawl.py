@@ -1,95 +1,134 @@
-"""End to end: ``scrapy crawl iproini`` against the fixture site served on loopback."""
+"""End to end: each fixture site crawled whole, in process, against its copy served on loopback."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
 import pytest
+from pymongo import MongoClient
 
-from tests.conftest import read_jsonl, run_crawl
+from tests.conftest import run_scrapy
+from tests.harness import Crawl, crawl
+from tests.mongo import fresh_database
+from tests.sites import CONTENT_FIELDS, SITES, FixtureSite
+from tools.fixture_server import FixtureServer
 
-FIELDS = (
-    "url", "site", "title", "description", "body", "authors", "published_at", "modified_at",
-    "language", "categories", "tags", "image_url", "related_urls",
-)
-
-
-@pytest.fixture(scope="module")
-def crawl(tmp_path_factory, expected_articles):
-    """One crawl of the whole fixture site (module-scoped: several tests read it)."""
-    from newscrawl.fixture_server import FixtureServer
-
-    out = tmp_path_factory.mktemp("crawl")
-    with FixtureServer() as server:
-        process = run_crawl(
-            "iproini", "-a", f"base_url={server.url}", "-O", str(out / "items.jsonl"),
-            "-s", "AUTOTHROTTLE_ENABLED=False",
-            env={"NEWSCRAWL_DATA_DIR": str(out / "data")},
-        )
-        requests = list(server.requests)
-    assert process.returncode == 0, process.stderr[-3000:]
-    return read_jsonl(out / "items.jsonl"), process.stderr, requests, server.url
+IPROINI = SITES[0]
 
 
-def test_every_fixture_article_is_emitted_exactly_once(crawl, expected_articles):
-    items, _, _, _ = crawl
-    urls = [item["url"] for item in items]
-    assert len(urls) == len(set(urls))
-    assert set(urls) == set(expected_articles)
+class SiteCrawl:
+    """A whole crawl of one fixture site into a database of its own, and the paths its server was asked for."""
+
+    def __init__(self, site: FixtureSite, result: Crawl, requests: list[str], origin: str, documents: list[dict[str, Any]]):
+        self.site = site
+        self.result = result
+        self.requests = requests
+        self.origin = origin
+        self.documents = documents
 
 
-def test_items_carry_production_urls_and_exact_fields(crawl, expected_articles):
-    items, _, _, origin = crawl
-    for item in items:
-        expected = expected_articles[item["url"]]
-        assert {field: item[field] for field in FIELDS} == {field: expected[field] for field in FIELDS}
-        assert item["source_url"] == origin + item["url"].removeprefix("https://www.iproini.com")
+@pytest.fixture(scope="module", params=SITES, ids=lambda site: site.name)
+def site_crawl(
+    request: pytest.FixtureRequest, mongo_client: MongoClient, mongo_uri: str, tmp_path_factory
+) -> Iterator[SiteCrawl]:
+    site: FixtureSite = request.param
+    with fresh_database(mongo_client) as database, FixtureServer(site.name) as server:
+        settings = {
+            "MONGO_URI": mongo_uri,
+            "MONGO_DATABASE": database.name,
+            "NEWSCRAWL_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+        }
+        result = crawl(site.spider, settings, base_url=server.url)
+        yield SiteCrawl(site, result, list(server.requests), server.url, list(database.articles.find({}, {"_id": 0})))
+
+
+def test_every_article_is_emitted_and_stored_exactly_once(site_crawl: SiteCrawl) -> None:
+    urls = [item["url"] for item in site_crawl.result.items]
+    assert sorted(urls) == sorted(site_crawl.site.expected)
+    assert sorted(doc["url"] for doc in site_crawl.documents) == sorted(site_crawl.site.expected)
+    assert site_crawl.result.stat("newscrawl/mongo/inserted") == len(site_crawl.site.expected)
+
+
+def test_items_carry_production_urls_and_exact_fields(site_crawl: SiteCrawl) -> None:
+    production = site_crawl.site.spider.origin
+    for item in site_crawl.result.items:
+        expected = site_crawl.site.expected[item["url"]]
+        assert {field: item[field] for field in CONTENT_FIELDS} == {field: expected[field] for field in CONTENT_FIELDS}
+        assert item["source_url"] == site_crawl.origin + item["url"].removeprefix(production)
         assert item["crawled_at"].endswith("+00:00")
 
 
-def test_each_article_page_is_fetched_once(crawl, expected_articles):
-    _, _, requests, _ = crawl
-    article_paths = [path for path in requests if path.rstrip("/").count("/") == 1 and "." not in path and "?" not in path]
-    assert len(article_paths) == len(set(article_paths))
-    assert not [path for path in requests if path.endswith("/amp/")]
+def test_each_article_page_is_fetched_once_and_nothing_else_twice(site_crawl: SiteCrawl) -> None:
+    fetched = Counter(site_crawl.requests)
+    for article in site_crawl.site.expected.values():
+        path = quote(article["url"].removeprefix(site_crawl.site.spider.origin), safe="/%")
+        assert fetched[path] == 1, path
+    # robots.txt: once for the robots middleware, once for the sitemaps it names
+    assert {path: n for path, n in fetched.items() if n > 1} == {"/robots.txt": 2}
+    assert not [path for path in fetched if path.endswith("/amp/")]
 
 
-def test_problems_are_counted_and_logged(crawl):
-    _, log, _, _ = crawl
-    assert "'newscrawl/problems/invalid_date': 1" in log
-    assert "'newscrawl/date/missing_published_at': 1" in log
-    assert log.count("No publication date for https://www.iproini.com/") == 1
+def test_the_crawl_passes_its_monitors_and_logs_no_error(site_crawl: SiteCrawl) -> None:
+    result = site_crawl.result
+    assert result.stat("newscrawl/monitors/failed") == 0
+    assert result.lines("ERROR") == []
+    assert result.stat("finish_reason", None) == "finished"
 
 
-def test_start_urls_replace_the_entry_points(tmp_path, fixture_server, expected_articles):
-    some = sorted(expected_articles)[0]
+def test_iproini_problems_are_counted_and_logged_once() -> None:
+    with FixtureServer("iproini") as server:
+        result = crawl(IPROINI.spider, {"NEWSCRAWL_STORAGE_ENABLED": False, "SPIDERMON_ENABLED": False}, base_url=server.url)
+    assert result.stat("newscrawl/problems/invalid_date") == 1
+    assert result.stat("newscrawl/date/missing_published_at") == 1
+    assert sum("No publication date for https://www.iproini.com/" in line for line in result.log) == 1
+
+
+def test_start_urls_replace_the_entry_points(fixture_server: FixtureServer) -> None:
+    some = sorted(IPROINI.expected)[0]
     start = some.replace("https://www.iproini.com", fixture_server.url)
-    process = run_crawl(
-        "iproini", "-a", f"base_url={fixture_server.url}", "-a", f"start_urls={start}",
-        "-O", str(tmp_path / "items.jsonl"), "-s", "AUTOTHROTTLE_ENABLED=False",
-        env={"NEWSCRAWL_DATA_DIR": str(tmp_path / "data")},
+    result = crawl(
+        IPROINI.spider,
+        {"NEWSCRAWL_STORAGE_ENABLED": False, "SPIDERMON_ENABLED": False},
+        base_url=fixture_server.url,
+        start_urls=start,
     )
-    assert process.returncode == 0, process.stderr[-3000:]
-    items = read_jsonl(tmp_path / "items.jsonl")
-    assert items[0]["url"] == some  # then what its "Related Articles" lead to
+    assert result.items[0]["url"] == some  # then what its "Related Articles" lead to
     assert fixture_server.requests[:2] == ["/robots.txt", start.removeprefix(fixture_server.url)]
     assert not {"/", "/sitemap_index.xml", "/feed/"} & set(fixture_server.requests)
 
 
 @pytest.mark.parametrize(
     ("arguments", "full"),
-    [({}, False), ({"base_url": "http://127.0.0.1:8000"}, True), ({"base_url": "http://127.0.0.1:8000", "full": "0"}, False), ({"full": "1"}, True)],
+    [
+        ({}, False),
+        ({"base_url": "http://127.0.0.1:8000"}, True),
+        ({"base_url": "http://127.0.0.1:8000", "full": "0"}, False),
+        ({"full": "1"}, True),
+    ],
 )
-def test_a_copy_of_the_site_is_crawled_in_full_unless_asked(arguments, full):
-    from spiders.iproini import IproiniSpider
-
-    assert IproiniSpider(**arguments).full is full
+def test_a_copy_of_the_site_is_crawled_in_full_unless_asked(arguments: dict[str, str], full: bool) -> None:
+    assert IPROINI.spider(**arguments).full is full
 
 
-def test_crawling_a_copy_again_emits_every_article_again(tmp_path, fixture_server, expected_articles):
+def test_crawling_a_copy_again_emits_every_article_again(
+    fixture_server: FixtureServer, mongo_uri: str, mongo_client: MongoClient, tmp_path
+) -> None:
     """What is stored describes the live site: a copy's feed is whole on every run."""
-    for run in ("first", "second"):
-        process = run_crawl(
-            "iproini", "-a", f"base_url={fixture_server.url}", "-O", str(tmp_path / f"{run}.jsonl"),
-            "-s", "AUTOTHROTTLE_ENABLED=False", env={"NEWSCRAWL_DATA_DIR": str(tmp_path / "data")},
-        )  # fmt: skip
-        assert process.returncode == 0, process.stderr[-3000:]
-        assert sorted(item["url"] for item in read_jsonl(tmp_path / f"{run}.jsonl")) == sorted(expected_articles)
+    with fresh_database(mongo_client) as database:
+        settings = {"MONGO_URI": mongo_uri, "MONGO_DATABASE": database.name, "NEWSCRAWL_DATA_DIR": str(tmp_path)}
+        for _ in ("first", "second"):
+            result = crawl(IPROINI.spider, settings, base_url=fixture_server.url)
+            assert sorted(item["url"] for item in result.items) == sorted(IPROINI.expected)
+
+
+def test_scrapy_crawl_runs_the_main_job_from_the_command_line(fixture_server: FixtureServer, tmp_path) -> None:
+    """The command operators type, as a process: it crawls, writes a feed and exits 0."""
+    process = run_scrapy(
+        "crawl", "iproini", "-a", f"base_url={fixture_server.url}", "-O", str(tmp_path / "items.jsonl"),
+        "-s", "AUTOTHROTTLE_ENABLED=False", env={"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": ""},
+    )  # fmt: skip
+    assert process.returncode == 0, process.stderr[-3000:]
+    assert len((tmp_path / "items.jsonl").read_text(encoding="utf-8").splitlines()) == len(IPROINI.expected)

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -6,11 +6,11 @@ import pytest
 from newscrawl.dates import InvalidDate, parse_iso, parse_rfc822, parse_visible_date
 
 NEW_YORK = ZoneInfo("America/New_York")
-NOW = datetime(2025, 7, 16, 12, 0, tzinfo=timezone.utc)  # 08:00 in New York
+NOW = datetime(2025, 7, 16, 12, 0, tzinfo=UTC)  # 08:00 in New York
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -88,3 +88,9 @@ def test_iso_values_are_exact_and_utc():
 def test_rfc822_pubdate():
     assert parse_rfc822("Wed, 16 Jul 2025 13:05:41 +0000") == utc(2025, 7, 16, 13, 5, 41)
     assert parse_rfc822("not a date") is None
+
+
+def test_a_date_without_a_year_is_the_latest_one_before_the_crawl():
+    # December 14 without a year, read in July: last December's, not the coming one
+    assert parse_visible_date("14 Δεκ", NEW_YORK, NOW) == utc(2024, 12, 14, 5)
+    assert parse_visible_date("Dec 14", NEW_YORK, NOW) == utc(2024, 12, 14, 5)

@@ -1,74 +1,62 @@
-"""Extraction on every fixture page, field by field, against fixtures/iproini/expected.json."""
+"""Extraction of every fixture page of every fixture site, field by field, against its expected.json."""
 
 from __future__ import annotations
 
-import json
 import re
-from urllib.parse import unquote
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from scrapy.http import HtmlResponse
 
-from newscrawl.fixture_server import DEFAULT_ROOT
+from newscrawl.news.extraction import AmpCopy, Article, ArticleExtractor, NotArticle, NotFound
 from newscrawl.urls import normalize_path
-from spiders.iproini import IproiniSpider
+from tests.sites import CONTENT_FIELDS, SITES, FixtureSite, as_json
 
-EXPECTED = json.loads((DEFAULT_ROOT.parent / "expected.json").read_text(encoding="utf-8"))
-SHORTLINKS = {f"https://www.iproini.com/?p={a['post_id']}": a["url"] for a in EXPECTED["articles"]}
-NOW = datetime(2025, 7, 16, 16, 0, tzinfo=timezone.utc)
-FIELDS = (
-    "url", "site", "title", "description", "body", "authors", "published_at", "modified_at",
-    "language", "categories", "tags", "image_url", "related_urls",
-)
+NOW = datetime(2025, 7, 16, 23, 0, tzinfo=UTC)
+IPROINI = SITES[0]
 
 
-@pytest.fixture(scope="module")
-def spider() -> IproiniSpider:
-    return IproiniSpider()
+def extractor(site: FixtureSite) -> ArticleExtractor:
+    spider = site.spider()
+    return ArticleExtractor(spider.site, spider.theme, min_body_words=10)
 
 
-def page(path: str, url: str) -> HtmlResponse:
-    """A fixture file as the production site serves it (absolute production links)."""
-    return HtmlResponse(url=url, body=(DEFAULT_ROOT / path).read_bytes(), encoding="utf-8")
+def shortlinks(site: FixtureSite) -> dict[str, str]:
+    return {f"{site.spider.origin}/?p={a['post_id']}": a["url"] for a in site.expected.values()}
 
 
-def as_json(value):
-    return value.isoformat() if isinstance(value, datetime) else value
+ARTICLES = [(site, article) for site in SITES for article in site.expected.values()]
+NON_ARTICLES = [(site, path) for site in SITES for path in site.non_articles]
 
 
-@pytest.mark.parametrize("expected", EXPECTED["articles"], ids=lambda a: a["path"].split("/")[0][:40])
-def test_article_fields(spider, expected):
-    extraction = spider.extractor.extract(page(expected["path"], expected["url"]), NOW)
-    assert extraction.skipped is None
-    item = extraction.item
-    for field in FIELDS[:-1]:
+@pytest.mark.parametrize(("site", "expected"), ARTICLES, ids=[f"{s.name}:{a['path'][:40]}" for s, a in ARTICLES])
+def test_article_fields(site: FixtureSite, expected: dict) -> None:
+    outcome = extractor(site).extract(site.response(expected["path"], expected["url"]), NOW)
+    assert isinstance(outcome, Article)
+    item = outcome.item
+    for field in CONTENT_FIELDS[:-1]:
         assert as_json(item[field]) == expected[field], field
-    # The extractor keeps /?p=N shortlinks; the spider resolves them (test_crawl checks that).
-    assert [SHORTLINKS.get(url, url) for url in item["related_urls"]] == expected["related_urls"]
+    # The extractor keeps /?p=N shortlinks; the spider resolves them (the crawl tests check that).
+    assert [shortlinks(site).get(url, url) for url in item["related_urls"]] == expected["related_urls"]
     assert item["source_url"] == expected["url"]
     assert item["crawled_at"] == NOW
 
 
-@pytest.mark.parametrize("path", EXPECTED["non_articles"])
-def test_non_article_pages_give_no_item(spider, path):
-    relative = unquote(path).strip("/") + "/index.html" if path.strip("/") else "index.html"
-    if not (DEFAULT_ROOT / relative).exists():
-        relative = path.strip("/")
-    extraction = spider.extractor.extract(page(relative, "https://www.iproini.com" + path), NOW)
-    assert extraction.item is None
-    assert extraction.skipped in {"not_article", "amp_copy"}
+@pytest.mark.parametrize(("site", "path"), NON_ARTICLES, ids=[f"{s.name}:{p}" for s, p in NON_ARTICLES])
+def test_non_article_pages_give_no_item(site: FixtureSite, path: str) -> None:
+    outcome = extractor(site).extract(site.response(path, site.spider.origin + path), NOW)
+    assert isinstance(outcome, NotArticle)
 
 
-@pytest.mark.parametrize("path", ["404.html", *(str(p.relative_to(DEFAULT_ROOT)) for p in DEFAULT_ROOT.glob("*/amp/index.html"))])
-def test_theme_404_and_amp_copies_are_not_articles(spider, path):
-    extraction = spider.extractor.extract(page(path, "https://www.iproini.com/" + path.removesuffix("index.html")), NOW)
-    assert extraction.item is None
-    if path.endswith("amp/index.html"):  # an AMP copy names the post it copies
-        assert extraction.skipped == "amp_copy"
-        assert extraction.canonical_url == "https://www.iproini.com" + normalize_path("/" + path.removesuffix("amp/index.html"))
-    else:
-        assert extraction.skipped == "not_article"
+@pytest.mark.parametrize("site", SITES, ids=lambda s: s.name)
+def test_the_theme_404_page_is_not_found(site: FixtureSite) -> None:
+    assert isinstance(extractor(site).extract(site.response("404.html"), NOW), NotFound)
+
+
+@pytest.mark.parametrize("path", sorted(str(p.relative_to(IPROINI.root)) for p in IPROINI.root.glob("*/amp/index.html")))
+def test_amp_copies_name_their_article(path: str) -> None:
+    outcome = extractor(IPROINI).extract(IPROINI.response(path), NOW)
+    assert outcome == AmpCopy("https://www.iproini.com" + normalize_path("/" + path.removesuffix("amp/index.html")))
 
 
 @pytest.mark.parametrize(
@@ -79,37 +67,54 @@ def test_theme_404_and_amp_copies_are_not_articles(spider, path):
     ],
     ids=["no-article-element", "other-article-element"],
 )
-@pytest.mark.parametrize("expected", EXPECTED["articles"][:8], ids=lambda a: a["path"].split("/")[0][:30])
-def test_fields_are_found_whatever_wraps_the_post(spider, expected, change):
+@pytest.mark.parametrize("expected", list(IPROINI.expected.values())[:8], ids=lambda a: a["path"][:30])
+def test_fields_are_found_whatever_wraps_the_post(expected: dict, change) -> None:
     # Without structured data, so that every field has to come from the theme's markup.
-    html = re.sub(r"<script[^>]*ld\+json.*?</script>", "", (DEFAULT_ROOT / expected["path"]).read_text("utf-8"), flags=re.S)
+    html = re.sub(r"<script[^>]*ld\+json.*?</script>", "", (IPROINI.root / expected["path"]).read_text("utf-8"), flags=re.S)
     as_served, changed = (
-        spider.extractor.extract(HtmlResponse(url=expected["url"], body=page_html, encoding="utf-8"), NOW).item
+        extractor(IPROINI).extract(HtmlResponse(url=expected["url"], body=page_html, encoding="utf-8"), NOW)
         for page_html in (html, change(html))
     )
-    assert {f: as_served[f] for f in FIELDS} == {f: changed[f] for f in FIELDS}
+    assert isinstance(as_served, Article) and isinstance(changed, Article)
+    assert {f: as_served.item[f] for f in CONTENT_FIELDS} == {f: changed.item[f] for f in CONTENT_FIELDS}
 
 
-def test_blocks_nested_in_the_body_are_read_once_and_ads_never(spider):
+def test_blocks_nested_in_the_body_are_read_once_and_ads_never() -> None:
     html = """<html><body class="single single-post postid-5"><article id="template-id-1">
     <div class="td_block_wrap tdb_title"><div class="tdb-block-inner"><h1 class="tdb-title-text">A title</h1></div></div>
     <div class="td_block_wrap tdb_single_content"><div class="tdb-block-inner td-fix-index">
-    <p>First paragraph of the article.</p>
+    <p>First paragraph of the article, long enough to be kept.</p>
     <div class="td_block_wrap td_block_ad_box td-a-rec"><div class="tdb-block-inner">- Advertisement -</div></div>
     <div class="td_block_wrap td_block_inline"><div class="tdb-block-inner"><p>Inline block text</p></div></div>
     <p>Second paragraph.</p></div></div></article></body></html>"""
-    item = spider.extractor.extract(HtmlResponse(url="https://www.iproini.com/a/", body=html, encoding="utf-8"), NOW).item
-    assert item["body"] == "First paragraph of the article.\n\nInline block text\n\nSecond paragraph."
+    outcome = extractor(IPROINI).extract(HtmlResponse(url="https://www.iproini.com/a/", body=html, encoding="utf-8"), NOW)
+    assert isinstance(outcome, Article)
+    assert (
+        outcome.item["body"]
+        == "First paragraph of the article, long enough to be kept.\n\nInline block text\n\nSecond paragraph."
+    )
 
 
-@pytest.mark.parametrize(
-    "link",
-    ["http://[", "https://www.iproini.com:99999/x/", "http://[::1"],
-)
-def test_malformed_links_are_skipped_not_fatal(spider, link):
-    expected = EXPECTED["articles"][0]
-    html = (DEFAULT_ROOT / expected["path"]).read_text("utf-8")
+@pytest.mark.parametrize("link", ["http://[", "https://www.iproini.com:99999/x/", "http://[::1"])
+def test_malformed_links_are_skipped_not_fatal(link: str) -> None:
+    expected = next(iter(IPROINI.expected.values()))
+    html = (IPROINI.root / expected["path"]).read_text("utf-8")
     html = html.replace("<body", f'<link rel="canonical" href="{link}"><base href="{link}"><body', 1)
     html = html.replace('property="og:image" content="', f'property="og:image" content="{link}', 1)
-    item = spider.extractor.extract(HtmlResponse(url=expected["url"], body=html, encoding="utf-8"), NOW).item
-    assert item["url"] == expected["url"] and item["title"] == expected["title"]
+    outcome = extractor(IPROINI).extract(HtmlResponse(url=expected["url"], body=html, encoding="utf-8"), NOW)
+    assert isinstance(outcome, Article)
+    assert outcome.item["url"] == expected["url"] and outcome.item["title"] == expected["title"]
+
+
+def test_microdata_of_the_theme_s_article_lists_is_not_the_post_s() -> None:
+    """A sidebar module's hidden microdata comes first in the page; the post's own is used."""
+    html = """<html><body class="single single-post postid-5"><div class="td_block_wrap">
+    <div class="td_module_flex td_module_flex_1"><meta itemprop="datePublished" content="2020-01-02T03:04:05+00:00">
+    <h3 class="entry-title td-module-title"><a href="https://www.iproini.com/other/">Other</a></h3></div></div>
+    <article><header class="td-post-title"><h1 class="entry-title">A title</h1></header>
+    <meta itemprop="datePublished" content="2025-07-15T10:00:00+00:00">
+    <div class="td-post-content"><p>First paragraph of the article, long enough to be kept as one.</p></div>
+    </article></body></html>"""
+    outcome = extractor(IPROINI).extract(HtmlResponse(url="https://www.iproini.com/a/", body=html, encoding="utf-8"), NOW)
+    assert isinstance(outcome, Article)
+    assert outcome.item["published_at"] == datetime(2025, 7, 15, 10, tzinfo=UTC)

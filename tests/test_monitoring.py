@@ -50,21 +50,18 @@ def test_invalid_articles_are_counted_and_reported_with_their_field(
 
     assert stats["item_scraped_count"] == 3
     assert stats["item_dropped_reasons_count/InvalidArticle"] == 1
-    assert {key: value for key, value in stats.items() if key.startswith("spidermon/validation/fields/errors")} == {
-        "spidermon/validation/fields/errors": 3,
-        "spidermon/validation/fields/errors/invalid_datetime": 1,
-        "spidermon/validation/fields/errors/invalid_datetime/modified_at": 1,
-        "spidermon/validation/fields/errors/invalid_string": 1,
-        "spidermon/validation/fields/errors/invalid_string/title": 1,
-        "spidermon/validation/fields/errors/invalid_uri": 1,
-        "spidermon/validation/fields/errors/invalid_uri/image_url": 1,
+    assert {key: value for key, value in stats.items() if key.startswith("newscrawl/validation/")} == {
+        "newscrawl/validation/items": 4,
+        "newscrawl/validation/items_with_errors": 3,
+        "newscrawl/validation/errors/modified_at/not_date_time": 1,
+        "newscrawl/validation/errors/title/wrong_type": 1,
+        "newscrawl/validation/errors/image_url/not_uri": 1,
     }
-    assert (stats["spidermon/validation/items/errors"], stats["spidermon/validation/items/dropped"]) == (3, 1)
-    assert messages(caplog, "newscrawl.monitoring.validation") == [
-        ("WARNING", "Kept https://www.iproini.com/article-2/ with schema errors: modified_at: Invalid datetime"),
-        ("WARNING", "Kept https://www.iproini.com/article-4/ with schema errors: image_url: Invalid URI"),
+    assert messages(caplog, "newscrawl.pipelines.validate") == [
+        ("WARNING", "Kept https://www.iproini.com/article-2/ with schema errors: modified_at: not date time"),
+        ("WARNING", "Kept https://www.iproini.com/article-4/ with schema errors: image_url: not uri"),
     ]
-    assert ("WARNING", "Dropped https://www.iproini.com/article-3/: InvalidArticle: title: Invalid string") in messages(
+    assert ("WARNING", "Dropped https://www.iproini.com/article-3/: InvalidArticle: title: wrong type") in messages(
         caplog, "scrapy.core.scraper"
     )
     assert sorted(doc["url"] for doc in mongo_db.articles.find()) == [
@@ -77,7 +74,7 @@ def test_invalid_articles_are_counted_and_reported_with_their_field(
     assert (stats["newscrawl/monitors/failed"], stats["newscrawl/monitors/passed"]) == (1, 11)
     failure = (
         "3 schema errors in 3 articles (1 dropped), more than 0: "
-        "image_url: invalid_uri (1), modified_at: invalid_datetime (1), title: invalid_string (1)"
+        "image_url: not_uri (1), modified_at: not_date_time (1), title: wrong_type (1)"
     )
     (report,) = (data_dir / "reports").glob("synthetic-*.txt")
     assert f"  FAIL     Item validation: {failure}\n" in report.read_text(encoding="utf-8")
@@ -127,7 +124,7 @@ def test_a_sharp_drop_against_previous_passing_runs_fails_the_run(
 
 
 def test_without_storage_there_is_no_history(data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
-    settings = {**MONITORED, "NEWSCRAWL_DATA_DIR": str(data_dir), "ITEM_PIPELINES": {}}
+    settings = {**MONITORED, "NEWSCRAWL_DATA_DIR": str(data_dir), "NEWSCRAWL_STORAGE_ENABLED": False}
     with caplog.at_level(logging.INFO):
         stats = crawl(settings, emit([article(1)]))
     assert stats["newscrawl/monitors/failed"] == 0

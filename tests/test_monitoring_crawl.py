@@ -1,5 +1,5 @@
-"""``scrapy crawl iproini`` with its monitors: the fixture site passes them all; a theme change fails
-the coverage monitor, and the process exits with status 3.
+"""The Proini crawl with its monitors: the fixture site passes them all; a theme change fails
+the coverage monitor, and ``scrapy crawl`` exits with status 3.
 
 ``fixtures/iproini/theme-changed/`` is served over the fixture site. It holds six articles as a
 theme update would serve them: on four classic-template pages the title, date and content blocks
@@ -17,11 +17,15 @@ from urllib.parse import quote
 
 from pymongo.database import Database
 
-from newscrawl.fixture_server import DEFAULT_ROOT, FixtureServer
 from newscrawl.monitoring.commands.crawl import MONITORS_FAILED
-from tests.conftest import run_crawl
+from tests.conftest import run_scrapy
+from tests.harness import Crawl
+from tests.harness import crawl as run
+from tests.sites import FixtureSite
+from tools.fixture_server import FixtureServer
 
-THEME_CHANGED = DEFAULT_ROOT.parent / "theme-changed"
+IPROINI = FixtureSite("iproini")
+THEME_CHANGED = IPROINI.directory / "theme-changed"
 ORIGIN = "https://www.iproini.com"
 CLASSIC_PAGES = (
     "netanyahu-to-meet-president-trump-on-monday",
@@ -39,31 +43,27 @@ def url(slug: str) -> str:
     return f"{ORIGIN}/{quote(slug).lower()}/"
 
 
-def crawl(server: FixtureServer, mongo_uri: str, database: Database, data_dir: Path, *args: str):
-    return run_crawl(
-        "iproini", "-a", f"base_url={server.url}", "-a", "full=0", *args,
-        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
-        env={"MONGO_URI": mongo_uri, "MONGO_DATABASE": database.name, "NEWSCRAWL_DATA_DIR": str(data_dir)},
-    )  # fmt: skip
+def crawl(server: FixtureServer, mongo_uri: str, database: Database, data_dir: Path, **settings: str) -> Crawl:
+    storage = {"MONGO_URI": mongo_uri, "MONGO_DATABASE": database.name, "NEWSCRAWL_DATA_DIR": str(data_dir)}
+    return run(IPROINI.spider, {**storage, **settings}, base_url=server.url, full="0")
 
 
 def summary_line(log: str) -> str:
-    (line,) = re.findall(r"\[newscrawl\.monitoring\.actions\] \w+: (Run of .*)", log)
+    (line,) = re.findall(r"newscrawl\.monitoring\.actions: (Run of .*)", log)
     return line
 
 
 def test_the_fixture_site_passes_every_monitor_and_each_run_is_recorded(
-    mongo_uri: str, mongo_db: Database, tmp_path: Path, expected_articles: dict[str, dict]
+    mongo_uri: str, mongo_db: Database, tmp_path: Path
 ) -> None:
+    expected_articles = IPROINI.expected
     total = len(expected_articles)
     dated = sum(1 for article in expected_articles.values() if article["published_at"])
-    with FixtureServer() as server:
-        first = crawl(server, mongo_uri, mongo_db, tmp_path, "-s", f"LOG_FILE={tmp_path / 'job.log'}")
+    with FixtureServer("iproini") as server:
+        first = crawl(server, mongo_uri, mongo_db, tmp_path, LOG_FILE=str(tmp_path / "job.log"))
         second = crawl(server, mongo_uri, mongo_db, tmp_path)  # incremental: nothing new
-    assert first.returncode == 0, (tmp_path / "job.log").read_text()[-3000:]
-    log = (tmp_path / "job.log").read_text(encoding="utf-8")
-    assert "'newscrawl/monitors/failed': 0," in log and "'newscrawl/monitors/passed': 12," in log
-    assert summary_line(log) == (
+    assert (first.stat("newscrawl/monitors/failed"), first.stat("newscrawl/monitors/passed")) == (0, 12)
+    assert summary_line(first.text) == (
         f"Run of iproini passed all 12 monitors (4 skipped): {total} articles found, {total} stored; "
         f"coverage title 100.0%, body 100.0%, language 100.0%, categories 100.0%, published_at {dated / total:.1%}, "
         f"authors {sum(1 for a in expected_articles.values() if a['authors']) / total:.1%}; "
@@ -74,10 +74,7 @@ def test_the_fixture_site_passes_every_monitor_and_each_run_is_recorded(
     assert f"  published_at     {dated / total:>8.1%}   {f'{dated} / {total}':>9}         90%\n" in report
     assert "  FAIL" not in report
 
-    assert second.returncode == 0, second.stderr[-3000:]
-    assert summary_line(second.stderr).startswith(
-        "Run of iproini passed all 12 monitors (4 skipped): 0 articles found, 0 stored; "
-    )
+    assert summary_line(second.text).startswith("Run of iproini passed all 12 monitors (4 skipped): 0 articles found, 0 stored; ")
     runs = list(mongo_db.runs.find().sort("finished_at", 1))
     # runs of a copy of the site (here the fixtures) are told apart from the live site's
     assert [(run["kind"], run["articles"]["found"], run["passed"]) for run in runs] == [
@@ -88,9 +85,8 @@ def test_the_fixture_site_passes_every_monitor_and_each_run_is_recorded(
     assert runs[1]["articles"]["seen"] >= total
 
 
-def test_a_theme_change_fails_the_coverage_monitor_naming_the_fields(
-    mongo_uri: str, mongo_db: Database, tmp_path: Path, expected_articles: dict[str, dict]
-) -> None:
+def test_a_theme_change_fails_the_coverage_monitor_naming_the_fields(mongo_uri: str, mongo_db: Database, tmp_path: Path) -> None:
+    expected_articles = IPROINI.expected
     total = len(expected_articles)
     dropped = {url(slug) for slug in CLASSIC_PAGES}
     stored = total - len(dropped)
@@ -99,9 +95,14 @@ def test_a_theme_change_fails_the_coverage_monitor_naming_the_fields(
         for address, article in expected_articles.items()
         if article["published_at"] and address not in dropped and address not in {url(slug) for slug in CLOUD_PAGES}
     )
-    with FixtureServer(THEME_CHANGED, DEFAULT_ROOT) as server:
-        # The renamed body never appears in the browser either: do not wait the default 10 s for it.
-        process = crawl(server, mongo_uri, mongo_db, tmp_path, "-s", "NEWSCRAWL_RENDER_TIMEOUT=0.5")
+    with FixtureServer("iproini", THEME_CHANGED, IPROINI.root) as server:
+        # The command line, for its exit status. The renamed body never appears in the browser
+        # either: do not wait the default 10 s for it.
+        process = run_scrapy(
+            "crawl", "iproini", "-a", f"base_url={server.url}", "-a", "full=0",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO", "-s", "NEWSCRAWL_RENDER_TIMEOUT=0.5",
+            env={"MONGO_URI": mongo_uri, "MONGO_DATABASE": mongo_db.name, "NEWSCRAWL_DATA_DIR": str(tmp_path)},
+        )  # fmt: skip
     log = process.stderr
     assert process.returncode == MONITORS_FAILED == 3, log[-3000:]
     assert f"'newscrawl/dropped/no_body': {len(dropped)}," in log
@@ -110,9 +111,8 @@ def test_a_theme_change_fails_the_coverage_monitor_naming_the_fields(
         f"published_at {dated / stored:.1%} < 90% ({dated} of {stored} articles)"
     )
     assert f"AssertionError: {failure}\n" in log
-    assert summary_line(log).startswith(
-        f"Run of iproini FAILED 1 of 12 monitors (Field coverage): {total} articles found, {stored} stored; "
-    )
+    (line,) = re.findall(r"\[newscrawl\.monitoring\.actions\] \w+: (Run of .*)", log)
+    assert line.startswith(f"Run of iproini FAILED 1 of 12 monitors (Field coverage): {total} articles found, {stored} stored; ")
     (report,) = (tmp_path / "reports").glob("iproini-*.txt")
     text = report.read_text(encoding="utf-8")
     assert text.startswith("iproini crawl: FAILED\n")

@@ -9,21 +9,23 @@ Chromium is launched through a wrapper that records each launch, so tests see re
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from scrapy.settings import Settings
 
-from newscrawl.fixture_server import DEFAULT_ROOT, FixtureServer
+from newscrawl.default_settings import BY_NAME
 from newscrawl.rendering import BLOCKED_FILES, RenderRule, chromium_path
 from newscrawl.urls import normalize_path
 from spiders.iproini import IproiniSpider
-from tests.conftest import read_jsonl, run_crawl
+from tests.harness import crawl as run
+from tests.sites import CONTENT_FIELDS, FixtureSite
+from tools.fixture_server import FixtureServer
 
-JS_ROOT = DEFAULT_ROOT.parent / "js-site"
-JS_EXPECTED = {a["url"]: a for a in json.loads((DEFAULT_ROOT.parent / "expected-js.json").read_text("utf-8"))["articles"]}
+IPROINI = FixtureSite("iproini")
+JS_ROOT = IPROINI.directory / "js-site"
+JS_EXPECTED = {a["url"]: a for a in json.loads((IPROINI.directory / "expected-js.json").read_text("utf-8"))["articles"]}
 ORIGIN = "https://www.iproini.com"
 # Server HTML has title but no body text: a script fills it in.
 INLINE_JS = f"{ORIGIN}/omogeneia-psifiaki-ekthesi-fotografias-astoria/"
@@ -32,17 +34,14 @@ REST_JS = f"{ORIGIN}/drone-footage-shows-wildfire-front-near-athens/"
 PLAIN = ORIGIN + normalize_path("/νέα-γραμμή-λεωφορείου-λευκωσία-αεροδρόμιο/")
 LAST = f"{ORIGIN}/diaspora-leaders-meet-in-new-york-ahead-of-un-general-assembly/"
 ARCHIVE_PATH = "/category/multimedia/"
-ITEM_FIELDS = (
-    "url", "title", "description", "body", "authors", "published_at", "modified_at",
-    "language", "categories", "tags", "image_url", "related_urls",
-)
+ITEM_FIELDS = tuple(field for field in CONTENT_FIELDS if field != "site")  # a test spider of its own names its items
 
 
 class LoadMoreSpider(IproiniSpider):
     """Proini with the fixture archive declared as a page type that needs the browser.
 
     The live site needs no such declaration (its archives paginate with numbered pages too), so
-    this spider exists for the test only; the subprocess finds it through SPIDER_MODULES.
+    this spider exists for the test only.
     """
 
     name = "iproini_load_more"
@@ -62,22 +61,16 @@ def chromium_spy(directory: Path) -> tuple[Path, Path]:
 
 
 def crawl(
-    server: FixtureServer, out: Path, chromium: Path | str, *args: str, spider: str = "iproini", status: int = 0
+    server: FixtureServer, out: Path, chromium: Path | str, spider: type[IproiniSpider] = IproiniSpider, **arguments: str
 ) -> tuple[list[dict], dict[str, int], str]:
-    """Items, integer stats and log of one ``scrapy crawl`` against *server*, which exits with *status*."""
-    process = run_crawl(
-        spider, "-a", f"base_url={server.url}", "-O", str(out / "items.jsonl"),
-        "-s", "AUTOTHROTTLE_ENABLED=False", *args,
-        env={"NEWSCRAWL_CHROMIUM": str(chromium), "NEWSCRAWL_DATA_DIR": str(out / "data")},
-    )
-    assert process.returncode == status, process.stderr[-3000:]
-    dump = process.stderr.rsplit("Dumping Scrapy stats:", 1)[1]
-    stats = {key: int(value) for key, value in re.findall(r"'([^']+)': (\d+)[,}]", dump)}
-    return read_jsonl(out / "items.jsonl"), stats, process.stderr
+    """Items, stats and log of one crawl against *server*, with *chromium* as the browser."""
+    settings = {"NEWSCRAWL_CHROMIUM": str(chromium), "NEWSCRAWL_DATA_DIR": str(out / "data")}
+    result = run(spider, settings, base_url=server.url, **arguments)
+    return result.items, result.stats, result.text
 
 
-def start_urls(server: FixtureServer, *urls: str) -> tuple[str, str]:
-    return "-a", "start_urls=" + ",".join(url.replace(ORIGIN, server.url) for url in urls)
+def start_urls(server: FixtureServer, *urls: str) -> str:
+    return ",".join(url.replace(ORIGIN, server.url) for url in urls)
 
 
 def assert_exact(item: dict) -> None:
@@ -90,8 +83,8 @@ def js_crawl(tmp_path_factory):
     """One crawl starting at the two script-filled articles (each links the other)."""
     out = tmp_path_factory.mktemp("js")
     spy, launches = chromium_spy(out)
-    with FixtureServer(JS_ROOT, DEFAULT_ROOT) as server:
-        items, stats, _ = crawl(server, out, spy, *start_urls(server, INLINE_JS, REST_JS))
+    with FixtureServer("iproini", JS_ROOT, IPROINI.root) as server:
+        items, stats, _ = crawl(server, out, spy, start_urls=start_urls(server, INLINE_JS, REST_JS))
         requests = list(server.requests)
     return items, stats, requests, launches
 
@@ -126,10 +119,8 @@ def test_a_declared_load_more_archive_is_rendered_and_clicked_until_exhausted(tm
     archive_html = (JS_ROOT / "category/multimedia/index.html").read_text("utf-8")
     assert PLAIN not in archive_html and LAST not in archive_html  # reachable only by "Load more"
     spy, _ = chromium_spy(tmp_path)
-    with FixtureServer(JS_ROOT, DEFAULT_ROOT) as server:
-        archive = start_urls(server, ORIGIN + ARCHIVE_PATH)
-        modules = ("-s", f"SPIDER_MODULES=spiders,{__name__}")
-        items, stats, _ = crawl(server, tmp_path, spy, *archive, *modules, spider=LoadMoreSpider.name)
+    with FixtureServer("iproini", JS_ROOT, IPROINI.root) as server:
+        items, stats, _ = crawl(server, tmp_path, spy, LoadMoreSpider, start_urls=start_urls(server, ORIGIN + ARCHIVE_PATH))
         requests = list(server.requests)
     assert sorted(item["url"] for item in items) == sorted([INLINE_JS, REST_JS, PLAIN, LAST])
     for item in items:
@@ -143,9 +134,10 @@ def test_a_declared_load_more_archive_is_rendered_and_clicked_until_exhausted(tm
     assert stats["newscrawl/rendered/no_body"] == 2
 
 
-def test_a_crawl_of_the_ordinary_site_starts_no_browser(tmp_path, expected_articles):
+def test_a_crawl_of_the_ordinary_site_starts_no_browser(tmp_path):
+    expected_articles = IPROINI.expected
     spy, launches = chromium_spy(tmp_path)
-    with FixtureServer() as server:
+    with FixtureServer("iproini") as server:
         items, stats, log = crawl(server, tmp_path, spy)
     assert {item["url"] for item in items} == set(expected_articles)
     assert not launches.exists()
@@ -154,25 +146,25 @@ def test_a_crawl_of_the_ordinary_site_starts_no_browser(tmp_path, expected_artic
 
 
 def test_without_a_browser_the_pages_that_need_one_fail_and_the_crawl_goes_on(tmp_path):
-    with FixtureServer(JS_ROOT, DEFAULT_ROOT) as server:
-        pages = start_urls(server, INLINE_JS, REST_JS, PLAIN)
-        # the crawl goes on, and its monitors fail it (README.md, "Data quality"): exit status 3
-        items, stats, log = crawl(server, tmp_path, "/nonexistent/chromium", *pages, status=3)
+    with FixtureServer("iproini", JS_ROOT, IPROINI.root) as server:
+        # the crawl goes on, and its monitors fail it (exit status 3 from `scrapy crawl`)
+        items, stats, log = crawl(
+            server, tmp_path, "/nonexistent/chromium", start_urls=start_urls(server, INLINE_JS, REST_JS, PLAIN)
+        )
     assert [item["url"] for item in items] == [PLAIN]
     assert_exact(items[0])
     assert stats["newscrawl/rendered/failed/browser_unavailable"] == 2
     assert stats["newscrawl/request_failed/BrowserUnavailable"] == 2
     assert log.count("Launching browser") == 1  # tried once, not per page
-    (error,) = [line for line in log.splitlines() if "] ERROR: No browser" in line]  # said once
+    (error,) = [line for line in log.splitlines() if line.startswith("ERROR newscrawl.rendering: No browser")]  # said once
     assert "/nonexistent/chromium" in error
     assert "Run of iproini FAILED 2 of 12 monitors (Error Count Monitor, Rendering)" in log
+    assert stats["newscrawl/monitors/failed"] == 2
 
 
-def test_chromium_comes_from_the_setting_then_the_environment_then_the_system(monkeypatch, tmp_path):
-    monkeypatch.setenv("NEWSCRAWL_CHROMIUM", "/opt/env/chromium")
-    assert chromium_path(Settings({"PLAYWRIGHT_CHROMIUM_PATH": "/opt/setting/chromium"})) == "/opt/setting/chromium"
-    assert chromium_path(Settings()) == "/opt/env/chromium"
-    monkeypatch.delenv("NEWSCRAWL_CHROMIUM")
+def test_chromium_comes_from_the_setting_else_the_system(monkeypatch, tmp_path):
+    assert BY_NAME["NEWSCRAWL_CHROMIUM"].from_env  # so the environment's value arrives as the setting
+    assert chromium_path(Settings({"NEWSCRAWL_CHROMIUM": "/opt/setting/chromium"})) == "/opt/setting/chromium"
     system = tmp_path / "chromium"
     monkeypatch.setattr("newscrawl.rendering.SYSTEM_CHROMIUM", str(system))
     assert chromium_path(Settings()) is None  # Playwright's own browser, if `playwright install` fetched one

@@ -11,12 +11,14 @@ from urllib.parse import urljoin
 import pytest
 
 from bench.sitegen import generate
-from newscrawl.fixture_server import DEFAULT_ROOT, FixtureServer
 from newscrawl.urls import SiteUrls
-from tests.conftest import read_jsonl, run_crawl
+from tests.harness import crawl as run
+from tests.sites import FixtureSite
+from tools.fixture_server import FixtureServer
 
-DAY2_ROOT = DEFAULT_ROOT.parent / "day2"
-EXPECTED_DAY2 = DEFAULT_ROOT.parent / "expected-day2.json"
+IPROINI = FixtureSite("iproini")
+DAY2_ROOT = IPROINI.directory / "day2"
+EXPECTED_DAY2 = IPROINI.directory / "expected-day2.json"
 # Compared with the manifest for every generated post (the generator knows no more of the item).
 MANIFEST_FIELDS = ("title", "published_at", "modified_at", "categories", "related_urls")
 NOT_COMPARED = {"path", "post_id", "source_url", "crawled_at"}
@@ -24,19 +26,15 @@ NOT_COMPARED = {"path", "post_id", "source_url", "crawled_at"}
 NOT_POSTS = {"about-us", "contact", "feed", "comments", "wp-json", "wp-admin"}
 
 
-def crawl(tmp_path: Path, *roots: Path, fast: bool = False) -> tuple[list[dict], str]:
-    """Serve *roots* (overlaid) and crawl them; the items and the log."""
-    out = tmp_path / "items.jsonl"
-    settings = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ITEM_PIPELINES={}"]
+def crawl(tmp_path: Path, *roots: Path, fast: bool = False) -> tuple[list[dict], dict]:
+    """Serve *roots* (overlaid) and crawl them, storing nothing; the items and the stats."""
+    settings: dict = {"NEWSCRAWL_STORAGE_ENABLED": False, "SPIDERMON_ENABLED": False}
     if fast:  # the crawl waits on the network, not the CPU: more requests in flight finish sooner
-        settings += ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]
-    with FixtureServer(*roots) as server:
-        process = run_crawl(
-            "iproini", "-a", f"base_url={server.url}", "-O", str(out), *settings,
-            env={"NEWSCRAWL_DATA_DIR": str(tmp_path / "data")},
-        )
-    assert process.returncode == 0, process.stderr[-3000:]
-    return read_jsonl(out), process.stderr
+        settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = 16
+    with FixtureServer("iproini", *roots) as server:
+        result = run(IPROINI.spider, settings, base_url=server.url)
+    assert result.error is None
+    return result.items, result.stats
 
 
 def assert_once_each(items: list[dict], expected_urls) -> None:
@@ -95,13 +93,13 @@ def test_generator_is_deterministic_and_links_only_generated_posts(tmp_path, gen
 
 def test_generated_site_is_crawled_completely(tmp_path, generated):
     site, _ = generated
-    items, log = crawl(tmp_path, site, fast=True)
+    items, stats = crawl(tmp_path, site, fast=True)
     posts = {post["url"]: post for post in manifest(site)["posts"]}
     assert_once_each(items, manifest(site)["articles"])
     for item in items:
         assert {f: item[f] for f in MANIFEST_FIELDS} == {f: posts[item["url"]][f] for f in MANIFEST_FIELDS}
     assert len({(item["title"], item["body"]) for item in items}) == len(items)
-    assert "newscrawl/request_failed" not in log
+    assert not [key for key in stats if key.startswith("newscrawl/request_failed")]
 
 
 def test_generated_second_day_adds_new_posts_and_corrections(tmp_path, generated):
@@ -125,14 +123,15 @@ def test_generated_second_day_adds_new_posts_and_corrections(tmp_path, generated
 # --- the "second day" fixture ------------------------------------------------------------------
 
 
-def test_second_day_fixture_adds_three_articles_and_edits_one(tmp_path, expected_articles):
+def test_second_day_fixture_adds_three_articles_and_edits_one(tmp_path):
+    expected_articles = IPROINI.expected
     day2 = json.loads(EXPECTED_DAY2.read_text(encoding="utf-8"))
     expected_day2 = {article["url"]: article for article in day2["articles"]}
     assert set(expected_day2) == set(day2["new"]) | set(day2["edited"])
     assert len(day2["new"]) == 3 and not set(day2["new"]) & set(expected_articles)
     assert len(day2["edited"]) == 1 and set(day2["edited"]) <= set(expected_articles)
 
-    items, _ = crawl(tmp_path, DAY2_ROOT, DEFAULT_ROOT)
+    items, _ = crawl(tmp_path, DAY2_ROOT, IPROINI.root)
     assert len(items) == 27
     assert_once_each(items, set(expected_articles) | set(expected_day2))
     by_url = {item["url"]: item for item in items}

@@ -21,9 +21,7 @@ def test_concurrent_crawls_store_each_article_once(storage_settings: dict, mongo
     first, second = run_crawl_in_process({**storage_settings, "MONGO_BATCH_SIZE": 20}, emit(items), emit(items))
     stats = [first.stats.get_stats(), second.stats.get_stats()]
     assert mongo_db.articles.count_documents({}) == count
-    duplicates = list(
-        mongo_db.articles.aggregate([{"$group": {"_id": "$url", "n": {"$sum": 1}}}, {"$match": {"n": {"$gt": 1}}}])
-    )
+    duplicates = list(mongo_db.articles.aggregate([{"$group": {"_id": "$url", "n": {"$sum": 1}}}, {"$match": {"n": {"$gt": 1}}}]))
     assert duplicates == []
     # every URL was inserted by one crawl and found unchanged by the other
     assert sum(s.get("newscrawl/mongo/inserted", 0) for s in stats) == count

@@ -1,4 +1,5 @@
-"""DedupePipeline: one article per canonical URL and per content; duplicates' URLs land in seen_urls."""
+"""DedupePipeline: one article per URL and per content; duplicates' URLs land in the kept article's
+seen_urls (the crawl tests at the end, through the real storage)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from tests.mongo import article, crawl, emit
 def test_same_url_is_a_duplicate() -> None:
     pipeline = DedupePipeline()
     pipeline.process_item(article(1))
-    with pytest.raises(DuplicateUrl) as raised:
+    with pytest.raises(DuplicateUrl, match=r"^already kept https://www\.iproini\.com/article-1/$") as raised:
         pipeline.process_item(article(1, source_url="https://www.iproini.com/article-1/amp/", title="Other"))
-    assert raised.value.kept_url == "https://www.iproini.com/article-1/"
-    assert raised.value.seen_urls == ["https://www.iproini.com/article-1/amp/"]
     assert raised.value.log_level == "INFO"
+    # the trailing slash is not part of a URL's identity
+    with pytest.raises(DuplicateUrl, match=r"^already kept https://www\.iproini\.com/article-1/$"):
+        pipeline.process_item(article(1, url="https://www.iproini.com/article-1", title="Other"))
 
 
 def test_same_content_under_another_url_is_a_duplicate() -> None:
@@ -30,15 +32,11 @@ def test_same_content_under_another_url_is_a_duplicate() -> None:
         7,
         # differences in case, whitespace and Unicode form do not make another article
         title=kept["title"].upper() + "  ",
-        body=kept["body"].replace("\n\n", " \n \n ").replace("ά", "α\u0301"),  # noqa: RUF001 - decomposed Greek
+        body=kept["body"].replace("\n\n", " \n \n ").replace("ά", "α\u0301"),
         source_url="https://i-proini.gr/copy-7/",
     )
-    with pytest.raises(
-        DuplicateContent, match=r"^same title and body as https://www\.iproini\.com/article-1/$"
-    ) as raised:
+    with pytest.raises(DuplicateContent, match=r"^same title and body as https://www\.iproini\.com/article-1/$"):
         pipeline.process_item(copy)
-    assert raised.value.kept_url == "https://www.iproini.com/article-1/"
-    assert raised.value.seen_urls == ["https://i-proini.gr/copy-7/", "https://www.iproini.com/article-7/"]
 
 
 def test_different_articles_pass() -> None:
@@ -86,7 +84,6 @@ def test_duplicate_urls_are_added_to_the_kept_document(
     assert document["title"] == kept["title"]
     messages = [record.getMessage() for record in caplog.records if record.getMessage().startswith("Dropped ")]
     assert messages == [
-        "Dropped https://www.iproini.com/article-9/: DuplicateContent: "
-        "same title and body as https://www.iproini.com/article-1/",
+        "Dropped https://www.iproini.com/article-9/: DuplicateContent: same title and body as https://www.iproini.com/article-1/",
         "Dropped https://www.iproini.com/article-1/: DuplicateUrl: already kept https://www.iproini.com/article-1/",
     ]

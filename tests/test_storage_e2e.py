@@ -1,5 +1,5 @@
-"""``scrapy crawl iproini`` against the fixture site stores one document per fixture article,
-into a MONGO_URI server and into the embedded default."""
+"""A crawl of the fixture site stores one document per fixture article, with the schema's types,
+into a MONGO_URI server (twice: the second run changes nothing) and into the embedded default."""
 
 from __future__ import annotations
 
@@ -9,23 +9,22 @@ from pathlib import Path
 from pymongo import MongoClient
 from pymongo.database import Database
 
-from newscrawl.fixture_server import FixtureServer
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.storage.embedded import EmbeddedServer
 from newscrawl.storage.schema import ARTICLE_SCHEMA
-from tests.conftest import run_crawl
+from tests.harness import Crawl, crawl
+from tests.sites import FixtureSite
+from tools.fixture_server import FixtureServer
+
+IPROINI = FixtureSite("iproini")
 
 TYPES = {"string": str, "array": list, "date": datetime, "null": type(None)}
 
 
-def crawl_fixture_site(server: FixtureServer, data_dir: Path, *settings: str) -> str:
-    process = run_crawl(
-        "iproini", "-a", f"base_url={server.url}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
-        *settings,
-        env={"NEWSCRAWL_DATA_DIR": str(data_dir), "MONGO_URI": ""},
-    )  # fmt: skip
-    assert process.returncode == 0, process.stderr[-3000:]
-    return process.stderr
+def crawl_fixture_site(server: FixtureServer, data_dir: Path, **settings: str) -> Crawl:
+    result = crawl(IPROINI.spider, {"NEWSCRAWL_DATA_DIR": str(data_dir), "MONGO_URI": None, **settings}, base_url=server.url)
+    assert result.error is None
+    return result
 
 
 def assert_documents_match(documents: list[dict], expected: dict[str, dict]) -> None:
@@ -45,17 +44,16 @@ def assert_documents_match(documents: list[dict], expected: dict[str, dict]) -> 
         assert doc["source_url"] in doc["seen_urls"]
 
 
-def test_fixture_crawl_into_mongo_uri_twice(
-    mongo_uri: str, mongo_db: Database, tmp_path: Path, expected_articles: dict[str, dict]
-) -> None:
-    settings = ("-s", f"MONGO_URI={mongo_uri}", "-s", f"MONGO_DATABASE={mongo_db.name}")
-    with FixtureServer() as server:
-        log = crawl_fixture_site(server, tmp_path, *settings)
-        assert f"'newscrawl/mongo/inserted': {len(expected_articles)}" in log
+def test_fixture_crawl_into_mongo_uri_twice(mongo_uri: str, mongo_db: Database, tmp_path: Path) -> None:
+    expected_articles = IPROINI.expected
+    with FixtureServer("iproini") as server:
+        result = crawl_fixture_site(server, tmp_path, MONGO_URI=mongo_uri, MONGO_DATABASE=mongo_db.name)
+        assert result.stat("newscrawl/mongo/inserted") == len(expected_articles)
         first = {doc["url"]: doc for doc in mongo_db.articles.find()}
         assert_documents_match(list(first.values()), expected_articles)
-        log = crawl_fixture_site(server, tmp_path, *settings)
-    assert "'newscrawl/mongo/inserted'" not in log
+        result = crawl_fixture_site(server, tmp_path, MONGO_URI=mongo_uri, MONGO_DATABASE=mongo_db.name)
+    assert result.stat("newscrawl/mongo/inserted") == 0
+    assert result.stat("newscrawl/mongo/unchanged") == len(expected_articles)
     second = {doc["url"]: doc for doc in mongo_db.articles.find()}
     assert second.keys() == first.keys()
     for url, doc in second.items():
@@ -64,10 +62,11 @@ def test_fixture_crawl_into_mongo_uri_twice(
     assert mongo_db.article_versions.count_documents({}) == 0
 
 
-def test_fixture_crawl_into_the_embedded_default(tmp_path: Path, expected_articles: dict[str, dict]) -> None:
-    with FixtureServer() as server:
-        log = crawl_fixture_site(server, tmp_path)
-    assert f"MongoDB storage: embedded store {tmp_path / 'mongo'} (database newscrawl" in log
+def test_fixture_crawl_into_the_embedded_default(tmp_path: Path) -> None:
+    expected_articles = IPROINI.expected
+    with FixtureServer("iproini") as server:
+        result = crawl_fixture_site(server, tmp_path)
+    assert f"MongoDB storage: embedded store {tmp_path / 'mongo'} (database newscrawl" in result.text
     store = EmbeddedServer(tmp_path / "mongo")
     client = MongoClient(store.start(), tz_aware=True)
     try:

@@ -1,4 +1,4 @@
-"""Settings resolution, the embedded default (no MONGO_URI) and the serve command."""
+"""Storage settings, the embedded default (no MONGO_URI) and the serve command."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 from pymongo import MongoClient
 from scrapy.settings import Settings
 
-from newscrawl.storage.config import DEFAULTS, PROJECT_ROOT, MongoConfig
+from newscrawl.default_settings import PROJECT_ROOT, SETTINGS, project_settings
+from newscrawl.storage.config import MongoConfig
 from newscrawl.storage.deadletter import DeadLetterFile
 from newscrawl.storage.documents import ArticleWrite, article_fields
 from newscrawl.storage.embedded import EmbeddedServer
@@ -23,15 +24,13 @@ from tests.mongo import CRAWL_TIME, article, crawl, emit
 RECRAWL_TIME = CRAWL_TIME.replace(day=20)
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The developer's own MONGO_* variables must not leak into these tests."""
-    for name in DEFAULTS:
-        monkeypatch.delenv(name, raising=False)
+def defaults(environ: dict[str, str] | None = None) -> Settings:
+    """The project's settings as a crawl started with *environ* reads them."""
+    return Settings(project_settings(environ or {}))
 
 
 def test_defaults() -> None:
-    config = MongoConfig.from_settings(Settings())
+    config = MongoConfig.from_settings(defaults())
     assert config == MongoConfig(
         uri=None,
         database="newscrawl",
@@ -49,26 +48,29 @@ def test_defaults() -> None:
     assert config.deadletter_dir == PROJECT_ROOT / ".data" / "deadletter"
 
 
-def test_environment_fills_what_settings_leave_unset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("MONGO_URI", "mongodb://env-host/")
-    monkeypatch.setenv("MONGO_DATABASE", "from_env")
-    monkeypatch.setenv("MONGO_BATCH_SIZE", "7")
-    monkeypatch.setenv("NEWSCRAWL_DATA_DIR", str(tmp_path))
-    config = MongoConfig.from_settings(Settings({"MONGO_DATABASE": "from_settings", "MONGO_COLLECTION": ""}))
+def test_deployment_settings_come_from_the_environment_and_the_command_line_wins(tmp_path: Path) -> None:
+    environ = {
+        "MONGO_URI": "mongodb://env-host/", "MONGO_DATABASE": "from_env", "MONGO_BATCH_SIZE": "7",
+        "NEWSCRAWL_DATA_DIR": str(tmp_path), "NEWSCRAWL_MIN_BODY_WORDS": "99",  # not a deployment setting
+    }  # fmt: skip
+    settings = defaults(environ)
+    assert settings.getint("NEWSCRAWL_MIN_BODY_WORDS") == 10
+    settings.setdict({"MONGO_DATABASE": "from_command_line"}, priority="cmdline")
+    config = MongoConfig.from_settings(settings)
     assert (config.uri, config.database, config.collection, config.batch_size) == (
-        "mongodb://env-host/",
-        "from_settings",
-        "articles",
-        7,
-    )
+        "mongodb://env-host/", "from_command_line", "articles", 7,
+    )  # fmt: skip
     assert config.data_dir == tmp_path
+    assert {setting.name for setting in SETTINGS if setting.from_env} == {
+        "MONGO_URI", "MONGO_DATABASE", "MONGO_COLLECTION", "MONGO_VERSIONS_COLLECTION", "MONGO_BATCH_SIZE",
+        "MONGO_FLUSH_INTERVAL", "MONGO_TIMEOUT", "MONGO_RETRY_ATTEMPTS", "MONGO_RETRY_BACKOFF",
+        "NEWSCRAWL_DATA_DIR", "NEWSCRAWL_CHROMIUM",
+    }  # fmt: skip
     with pytest.raises(ValueError, match="at least 1"):
-        MongoConfig.from_settings(Settings({"MONGO_BATCH_SIZE": 0}))
+        MongoConfig.from_settings(defaults({"MONGO_BATCH_SIZE": "0"}))
 
 
-def test_crawl_without_mongo_uri_stores_into_the_embedded_store(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_crawl_without_mongo_uri_stores_into_the_embedded_store(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     settings = {"NEWSCRAWL_DATA_DIR": str(tmp_path)}
     with caplog.at_level(logging.INFO):
         stats = crawl(settings, emit([article(n) for n in range(4)]))
@@ -123,9 +125,7 @@ def test_serve_command_shares_the_store(tmp_path: Path) -> None:
         with pytest.raises(StorageUnavailable, match=r"another process .* has it open; set MONGO_URI"):
             crawl({"NEWSCRAWL_DATA_DIR": str(tmp_path)}, emit([article(9)]))
         # ...and storing through the served port works
-        stats = crawl(
-            {"NEWSCRAWL_DATA_DIR": str(tmp_path), "MONGO_URI": f"mongodb://127.0.0.1:{port}/"}, emit([article(9)])
-        )
+        stats = crawl({"NEWSCRAWL_DATA_DIR": str(tmp_path), "MONGO_URI": f"mongodb://127.0.0.1:{port}/"}, emit([article(9)]))
         assert stats["newscrawl/mongo/inserted"] == 1
     finally:
         serve.send_signal(signal.SIGINT)
@@ -146,8 +146,7 @@ def test_replay_into_the_embedded_store_keeps_what_is_refused_again(tmp_path: Pa
     process = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
     assert process.returncode == 1
     assert process.stdout == (
-        f"Replaying 1 dead-letter file(s) into embedded store {tmp_path / 'mongo'} "
-        "(database newscrawl, collection articles)\n"
+        f"Replaying 1 dead-letter file(s) into embedded store {tmp_path / 'mongo'} (database newscrawl, collection articles)\n"
     )
     assert process.stderr == (
         f"{letters.path}: 1 of 4 records refused again (DocumentValidationFailure); file kept (3 inserted)\n"

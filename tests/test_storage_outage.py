@@ -16,7 +16,6 @@ import pytest
 import scrapy
 from pymongo import MongoClient
 
-from newscrawl.fixture_server import FixtureServer
 from newscrawl.storage.config import MongoConfig
 from newscrawl.storage.connection import MongoConnection
 from newscrawl.storage.deadletter import read_dead_letters
@@ -24,8 +23,10 @@ from newscrawl.storage.embedded import EmbeddedServer
 from newscrawl.storage.errors import StorageUnavailable
 from newscrawl.storage.replay import replay_file
 from newscrawl.storage.retry import RetryPolicy
-from tests.conftest import run_crawl
-from tests.mongo import article, crawl, crawl_settings, emit, in_thread, wait_until
+from tests.conftest import run_scrapy
+from tests.harness import crawl_settings
+from tests.mongo import article, crawl, emit, in_thread, wait_until
+from tools.fixture_server import FixtureServer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,9 +51,7 @@ def dead_letter_records(data_dir: Path) -> list[Any]:
     return [letter for path in sorted((data_dir / "deadletter").glob("*.jsonl")) for letter in read_dead_letters(path)]
 
 
-def test_unreachable_server_stops_the_crawl_before_it_starts(
-    storage_settings: dict, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_unreachable_server_stops_the_crawl_before_it_starts(storage_settings: dict, caplog: pytest.LogCaptureFixture) -> None:
     port = closed_port()
     started = []
 
@@ -74,9 +73,9 @@ def test_unreachable_server_stops_the_crawl_before_it_starts(
 
 def test_unreachable_server_makes_scrapy_crawl_exit_non_zero_without_a_request(tmp_path: Path) -> None:
     port = closed_port()
-    with FixtureServer() as site:
-        process = run_crawl(
-            "iproini", "-a", f"base_url={site.url}",
+    with FixtureServer("iproini") as site:
+        process = run_scrapy(
+            "crawl", "iproini", "-a", f"base_url={site.url}",
             "-s", f"MONGO_URI=mongodb://crawler:pa55word@127.0.0.1:{port}/",
             "-s", "MONGO_TIMEOUT=0.3",
             env={"NEWSCRAWL_DATA_DIR": str(tmp_path)},
@@ -86,7 +85,7 @@ def test_unreachable_server_makes_scrapy_crawl_exit_non_zero_without_a_request(t
     storage_lines = [line for line in process.stderr.splitlines() if "MongoDB storage unavailable" in line]
     assert len(storage_lines) == 1
     assert storage_lines[0].endswith(
-        "[newscrawl.pipelines.mongo] ERROR: MongoDB storage unavailable, not crawling: "
+        "[newscrawl.storage.extension] ERROR: MongoDB storage unavailable, not crawling: "
         f"cannot reach MongoDB at 127.0.0.1:{port} within 0.3s "
         f"(ServerSelectionTimeoutError: 127.0.0.1:{port}: [Errno 111] Connection refused (configured timeouts: "
         "socketTimeoutMS: 300.0ms, connectTimeoutMS: 300.0ms))"
@@ -113,18 +112,14 @@ def test_transient_failures_are_retried(
     }
     admin = MongoClient(own_server.uri)
     # twice: once for the driver's own retryable-write retry, once for the pipeline's first attempt
-    admin.admin.command(
-        "configureFailPoint", "failCommand", mode={"times": 2}, data={"failCommands": ["insert"], **failure}
-    )
+    admin.admin.command("configureFailPoint", "failCommand", mode={"times": 2}, data={"failCommands": ["insert"], **failure})
     with caplog.at_level(logging.WARNING):
         stats = crawl(settings, emit([article(n) for n in range(5)]))
     assert stats["newscrawl/mongo/inserted"] == 5
     assert stats["newscrawl/mongo/retry_count"] == 1
     assert stats[f"newscrawl/mongo/retry_reasons_count/{reason}"] == 1
     assert stats["newscrawl/mongo/deadletter_count"] == 0
-    (warning,) = [
-        r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("newscrawl")
-    ]
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("newscrawl")]
     assert warning.startswith(f"MongoDB write of 5 articles failed ({reason}: ")
     assert warning.endswith("); retrying in 0.05s (attempt 2 of 3)")
     assert admin.newscrawl.articles.count_documents({}) == 5
@@ -151,6 +146,7 @@ def test_a_persistent_failure_is_dead_lettered_then_replayed(
         data={"failCommands": ["insert", "update"], "errorCode": 91},
     )
     items = [article(n) for n in range(2, 10)] + [article(20, title=article(3)["title"], body=article(3)["body"])]
+    caplog.clear()
     with caplog.at_level(logging.INFO):
         stats = crawl(settings, emit(items))
     admin.admin.command("configureFailPoint", "failCommand", mode="off")

@@ -1,7 +1,10 @@
+"""Text helpers, bylines and language detection (words from newscrawl.languages)."""
+
 import pytest
 from parsel import Selector
 
-from newscrawl.text import clean_text, detect_language, element_set, paragraphs, split_byline
+from newscrawl.bylines import split_byline
+from newscrawl.text import clean_text, detect_language, element_set, paragraphs
 
 
 def test_clean_text_collapses_whitespace_and_drops_invisible_characters():
@@ -26,7 +29,12 @@ def test_paragraphs_skip_boilerplate_scripts_and_figures():
     container = Selector(text=html).css("div.c")[0]
     excluded = element_set(s.root for s in container.css(".td-a-rec"))
     assert paragraphs(container.root, excluded) == [
-        "First paragraph.", "A heading", "One", "Two lines", "Loose text", "Quoted",
+        "First paragraph.",
+        "A heading",
+        "One",
+        "Two lines",
+        "Loose text",
+        "Quoted",
     ]
 
 
@@ -35,8 +43,16 @@ def test_paragraphs_skip_boilerplate_scripts_and_figures():
     [
         ("By NPR,", ["NPR"], ""),
         ("By The Associated Press, Athens", ["The Associated Press"], "Athens"),
-        ("By NPR, Israel Prime Minister Benjamin Netanyahu is due to meet", ["NPR"], "Israel Prime Minister Benjamin Netanyahu is due to meet"),
-        ("By Defence Industry Europe, President Recep Tayyip Erdogan has", ["Defence Industry Europe"], "President Recep Tayyip Erdogan has"),
+        (
+            "By NPR, Israel Prime Minister Benjamin Netanyahu is due to meet",
+            ["NPR"],
+            "Israel Prime Minister Benjamin Netanyahu is due to meet",
+        ),
+        (
+            "By Defence Industry Europe, President Recep Tayyip Erdogan has",
+            ["Defence Industry Europe"],
+            "President Recep Tayyip Erdogan has",
+        ),
         ("By: Shai Feldman, National Interest,", ["Shai Feldman"], ""),
         ("By: Shai Feldman, National Interest, For the first time", ["Shai Feldman"], "For the first time"),
         ("by Khaled Abu Toameh, Gatestone Institute, There are also", ["Khaled Abu Toameh"], "There are also"),
@@ -69,3 +85,25 @@ def test_language_from_the_alphabet():
     assert detect_language("Turkey says it will not turn back from Russian S-400s") == "en"
     assert detect_language("Η κυβέρνηση ανακοίνωσε νέα μέτρα για την ΕΕ") == "el"
     assert detect_language("1234 !!") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("αβγ abc", "el"),  # as many Greek letters as Latin ones: the first language listed
+        ("αβγ abcd", "en"),  # one Latin letter more
+        ("αβγδ abc", "el"),
+        # an English article quoting Greek names is English; a Greek one full of acronyms is Greek
+        ("The Μητσοτάκης government said on Monday that talks with Ankara would resume", "en"),
+        ("Η NATO και η EU ζήτησαν από την Άγκυρα να σεβαστεί το διεθνές δίκαιο", "el"),
+    ],
+)
+def test_language_is_the_majority_alphabet_ties_going_to_greek(text, language):
+    assert detect_language(text) == language
+
+
+def test_a_walk_of_deeply_nested_elements_needs_no_recursion():
+    depth = 900  # 1,800 levels: past Python's recursion limit, within what libxml2 builds (2,048)
+    html = "<div class='c'>" + "<div><span>" * depth + "<p>Deep text</p>" + "</span></div>" * depth + "<p>After</p></div>"
+    container = Selector(text=html).css("div.c")[0]
+    assert paragraphs(container.root, element_set([])) == ["Deep text", "After"]

@@ -9,7 +9,7 @@ GREEK = "https://www.iproini.com/%ce%b5%cf%80%ce%b9%cf%83%cf%84%cf%81%ce%bf%cf%8
 
 @pytest.fixture
 def urls() -> SiteUrls:
-    return SiteUrls(IproiniSpider.canonical_origin, IproiniSpider.domains)
+    return SiteUrls(IproiniSpider.origin, IproiniSpider.domains)
 
 
 @pytest.mark.parametrize(
@@ -48,17 +48,22 @@ def test_shortlink_keeps_its_post_id(urls):
     assert urls.canonical("http://iproini.gr/?p=12345&utm_campaign=x") == "https://www.iproini.com/?p=12345"
 
 
-@pytest.mark.parametrize("url", ["https://www.google.com/x/", "mailto:desk@iproini.com", "javascript:void(0)", "https://notiproini.com/a/"])
+@pytest.mark.parametrize(
+    "url", ["https://www.google.com/x/", "mailto:desk@iproini.com", "javascript:void(0)", "https://notiproini.com/a/"]
+)
 def test_off_site_links_have_no_canonical_url(urls, url):
     assert urls.canonical(url) is None
 
 
 def test_files_get_no_trailing_slash(urls):
-    assert urls.canonical("http://iproini.gr/wp-content/uploads/2025/07/a.jpg") == "https://www.iproini.com/wp-content/uploads/2025/07/a.jpg"
+    assert (
+        urls.canonical("http://iproini.gr/wp-content/uploads/2025/07/a.jpg")
+        == "https://www.iproini.com/wp-content/uploads/2025/07/a.jpg"
+    )
 
 
 def test_base_url_maps_a_mirror_to_production_and_back():
-    urls = SiteUrls(IproiniSpider.canonical_origin, IproiniSpider.domains, "http://127.0.0.1:8123/")
+    urls = SiteUrls(IproiniSpider.origin, IproiniSpider.domains, "http://127.0.0.1:8123/")
     assert urls.canonical("http://127.0.0.1:8123/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s") == CANONICAL
     assert urls.to_crawl(CANONICAL) == "http://127.0.0.1:8123/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s/"
     assert urls.to_crawl("https://www.iproini.com/?p=7") == "http://127.0.0.1:8123/?p=7"
@@ -68,7 +73,7 @@ def test_base_url_maps_a_mirror_to_production_and_back():
 
 def test_base_url_must_be_an_origin():
     with pytest.raises(ValueError, match="base_url"):
-        SiteUrls(IproiniSpider.canonical_origin, IproiniSpider.domains, "127.0.0.1:8000")
+        SiteUrls(IproiniSpider.origin, IproiniSpider.domains, "127.0.0.1:8000")
 
 
 def test_normalize_path_is_idempotent():
@@ -77,8 +82,8 @@ def test_normalize_path_is_idempotent():
 
 
 def test_is_crawled_origin_tells_the_live_site_from_a_copy():
-    live = SiteUrls(IproiniSpider.canonical_origin, IproiniSpider.domains)
-    copy = SiteUrls(IproiniSpider.canonical_origin, IproiniSpider.domains, "http://127.0.0.1:8000")
+    live = SiteUrls(IproiniSpider.origin, IproiniSpider.domains)
+    copy = SiteUrls(IproiniSpider.origin, IproiniSpider.domains, "http://127.0.0.1:8000")
     assert live.is_crawled_origin("http://i-proini.gr/a/") and not live.is_crawled_origin("http://127.0.0.1:8000/a/")
     assert copy.is_crawled_origin("http://127.0.0.1:8000/a/") and not copy.is_crawled_origin("https://www.iproini.com/a/")
     assert not copy.is_crawled_origin("http://[")

@@ -1,0 +1,85 @@
+"""The WordPress layer on its own: which URLs can be posts under any permalink structure, and the
+spider's link decisions on one page (no crawl needed)."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from newscrawl.wordpress.routes import can_be_post, is_section
+from spiders.iproini import IproiniSpider
+
+SITE = "https://www.example.com"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/harbor-dredging-wins-grant/",  # /%postname%/
+        "/2025/07/16/harbor-dredging-wins-grant/",  # /%year%/%monthnum%/%day%/%postname%/
+        "/2025/07/harbor-dredging-wins-grant/",  # /%year%/%monthnum%/%postname%/
+        "/local/harbor-dredging-wins-grant/",  # /%category%/%postname%/
+        "/local/waterfront/harbor-dredging-wins-grant/",  # a subcategory
+        "/archives/1462",  # /archives/%post_id%, no trailing slash
+        "/archives/1462/",
+        "/news/harbor-dredging-wins-grant",  # a structure without the trailing slash
+        "/%ce%b5%cf%80%ce%b9%cf%83%cf%84%cf%81%ce%bf%cf%86%ce%ae/",  # a Greek slug
+        "/?p=1462",  # a shortlink
+    ],
+)
+def test_a_post_is_recognised_whatever_the_permalink_structure(path: str) -> None:
+    assert can_be_post(SITE + path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/", "/category/local/", "/category/local/page/2/", "/tag/harbor/", "/author/maria/", "/page/2/",
+        "/2025/", "/2025/07/", "/2025/07/16/", "/feed/", "/harbor-dredging-wins-grant/feed/",
+        "/harbor-dredging-wins-grant/amp/", "/harbor-dredging-wins-grant/comment-page-2/", "/wp-json/wp/v2/posts",
+        "/wp-content/uploads/2025/07/a.jpg", "/wp-login.php", "/sitemap_index.xml", "/?s=harbor",
+        "/harbor-dredging-wins-grant/?share=facebook", "/search/harbor/", "/comments/feed/",
+    ],
+)  # fmt: skip
+def test_wordpress_routes_files_and_date_archives_are_never_posts(path: str) -> None:
+    assert not can_be_post(SITE + path)
+
+
+@pytest.mark.parametrize(
+    ("path", "section"),
+    [("/category/local/", True), ("/category/local/waterfront/", True), ("/category/local/page/2/", False), ("/tag/x/", False)],
+)
+def test_section_archives_are_first_pages_of_categories(path: str, section: bool) -> None:
+    assert is_section(SITE + path) is section
+
+
+LISTING = """<html><body class="archive category">
+<div class="td_module_flex"><h3 class="entry-title td-module-title"><a href="http://[">Broken</a></h3></div>
+<div class="td_module_flex"><h3 class="entry-title td-module-title"><a href="javascript:void(0)">Script</a></h3></div>
+<div class="td_module_flex"><h3 class="entry-title td-module-title"><a href="https://iproini.gr/good-one?utm_source=x&ref=home">Good</a></h3></div>
+<div class="td_module_flex"><h3 class="entry-title td-module-title"><a href="http://www.i-proini.com/good-one/?ref=sidebar">Same</a></h3></div>
+<div class="td_module_flex"><h3 class="entry-title td-module-title"><a href="/2025/07/16/dated-one/">Dated</a></h3></div>
+</body></html>"""
+
+
+@pytest.fixture
+def spider() -> IproiniSpider:
+    crawler = get_crawler(IproiniSpider)
+    crawler._apply_settings()
+    return IproiniSpider.from_crawler(crawler, base_url="http://127.0.0.1:8000")
+
+
+def test_a_listing_page_leads_to_each_article_once_and_counts_the_dead_links(spider: IproiniSpider) -> None:
+    response = HtmlResponse(url="http://127.0.0.1:8000/category/world/", body=LISTING, encoding="utf-8")
+    listing = spider.theme.listing_page(response, spider.site)
+    requests = list(spider.follow_listing(listing))
+    # tracking parameters (`ref` among them) are not part of an article's URL
+    assert [request.url for request in requests] == [
+        "http://127.0.0.1:8000/good-one/",
+        "http://127.0.0.1:8000/2025/07/16/dated-one/",
+    ]
+    stats = spider.crawler.stats.get_stats()
+    assert stats["newscrawl/links/ignored/malformed"] == 1
+    assert stats["newscrawl/links/ignored/javascript"] == 1
+    assert stats["newscrawl/links/ignored/duplicate"] == 1
