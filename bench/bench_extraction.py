@@ -142,7 +142,9 @@ def main(argv: list[str] | None = None) -> None:
             row += f"{count:>14}"
         print(row)
     print(f"{'all fields':14}" + "".join(f"{totals[n] / (len(FIELDS) * len(pages)):>13.0%} " for n in extractors))
-    f1 = {n: statistics.mean(token_f1(g["body"], w["body"]) for g, w in zip(results[n], expected, strict=False)) for n in extractors}
+    f1 = {
+        n: statistics.mean(token_f1(g["body"], w["body"]) for g, w in zip(results[n], expected, strict=False)) for n in extractors
+    }
     print(f"{'body mean F1':14}" + "".join(f"{f1[n]:>14.3f}" for n in extractors))
 
 

@@ -2,6 +2,7 @@
 
     python -m bench.sitegen --articles 2000 --out /tmp/site [--seed 1]
     python -m bench.sitegen --articles 2000 --out /tmp/site --new 50 --out2 /tmp/site-day2 [--edit 5]
+    python -m bench.sitegen --articles 200 --out /tmp/other --origin https://www.example.com --permalinks date
 
 The tree has the layout of ``fixtures/iproini/site``, so ``FixtureServer(DIR)`` serves it
 (and ``FixtureServer(DIR2, DIR)`` the site one day later). Article pages are made from the
@@ -19,6 +20,11 @@ With ``--new K --out2 DIR2``, DIR2 is an overlay: K posts newer than any in DIR,
 posts of DIR re-published with a correction paragraph and a newer modified date, and every
 listing page re-built for the larger site (archives re-paginate, as WordPress does).
 ``DIR2/manifest.json`` lists the new URLs (``articles``, ``count``) and the ``edited`` ones.
+
+With ``--origin`` the copy is another site on the same theme: every URL of Proini's four domains
+becomes one of the origin's domain (scheme and ``www.`` as they were); with ``--permalinks date``
+its posts live at ``/%year%/%monthnum%/%day%/%postname%/`` (the day in the site's timezone)
+instead of ``/%postname%/``. Post for post, the same seed gives the same articles either way.
 
 Output is deterministic for a given ``--seed`` and ``--articles``; nothing is fetched.
 """
@@ -38,7 +44,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from newscrawl.urls import SiteUrls
@@ -482,10 +488,22 @@ class Post:
     correction: str | None = None
     #: when the overlay re-published the post (its page shows it only if the template has a modified date)
     edited: datetime | None = None
+    #: ``/%year%/%monthnum%/%day%/%postname%/`` permalinks rather than ``/%postname%/``
+    dated: bool = False
+
+    @property
+    def prefix(self) -> str:
+        """What comes before the slug in the post's path (its local date, for dated permalinks)."""
+        return f"{self.published.astimezone(LOCAL):%Y/%m/%d}/" if self.dated else ""
 
     @property
     def path(self) -> str:
-        return f"/{enc(self.slug)}/"
+        return f"/{self.prefix}{enc(self.slug)}/"
+
+    @property
+    def file(self) -> str:
+        """Where the post's page is written, relative to the site's root."""
+        return f"{self.prefix}{self.slug}/index.html"
 
     @property
     def url(self) -> str:
@@ -516,9 +534,10 @@ class Post:
 class Planner:
     """Decides every post's template, title, slug, dates and related posts, deterministically."""
 
-    def __init__(self, templates: list[ArticleTemplate], seed: int):
+    def __init__(self, templates: list[ArticleTemplate], seed: int, dated: bool = False):
         self.templates = templates
         self.seed = seed
+        self.dated = dated
         self.titles: set[str] = set()
         self.slugs: set[str] = set()
         self.uses: dict[str, int] = {}
@@ -565,7 +584,7 @@ class Planner:
             title, slug = self._name(template, rng)
             published = _as_shown(moment, template.date_style)
             modified = published + timedelta(seconds=rng.randint(300, 8 * 3600)) if template.has_modified else None
-            posts.append(Post(first_number + i, template, slug, title, published, modified))
+            posts.append(Post(first_number + i, template, slug, title, published, modified, dated=self.dated))
         posts.sort(key=lambda p: (p.published, p.number))
         for offset, post in enumerate(posts):
             post.post_id = first_id + offset * 7 + rng.randint(0, 6)  # other post types take ids in between
@@ -606,7 +625,7 @@ def link(post: Post, style: str) -> str:
     if style == "noslash":
         return post.url.rstrip("/")
     if style == "case" and post.template.greek_slug:
-        return ORIGIN + (upper_hex(post.path) if post.post_id % 2 else f"/{post.slug}/")
+        return ORIGIN + (upper_hex(post.path) if post.post_id % 2 else f"/{post.prefix}{post.slug}/")
     if style == "shortlink" and post.slug.isascii():
         # Only for ASCII slugs: the fixture server cannot send a Location header with Greek letters.
         return f"{ORIGIN}/?p={post.post_id}"
@@ -629,7 +648,7 @@ def render_article(post: Post, others: Sequence[Post], today: datetime, seed: in
     slots[where] = f"{slots[where]} {sentence(rng, template.greek_title)}"
     if post.correction:
         slots[-1] = f"{slots[-1]}</p>\n<p><em>{post.correction}</em>"
-    encoded = enc(post.slug)
+    encoded = post.prefix + enc(post.slug)
     values = {
         "title:wp": texturize(post.title),
         "title:attr": html.escape(post.title),
@@ -641,7 +660,7 @@ def render_article(post: Post, others: Sequence[Post], today: datetime, seed: in
         "slug:ENC": upper_hex(encoded),
         "slug:dbl": encoded.replace("%", "%25"),
         "slug:DBL": upper_hex(encoded).replace("%", "%25"),
-        "slug:raw": post.slug,
+        "slug:raw": post.prefix + post.slug,
         "id": str(post.post_id),
         "published": iso(post.published),
         "modified": iso(post.modified) or "",
@@ -875,12 +894,19 @@ def sitemap_entry(post: Post) -> str:
     return f"\t<url>\n\t\t<loc>{post.url}</loc>\n\t\t<lastmod>{iso(post.lastmod)}</lastmod>\n{image}\t</url>\n"
 
 
+#: a URL's start on one of Proini's domains: scheme (JSON-escaped or not, or none), ``www.``
+_PROINI_URL = re.compile(r"((?:https?:)?(?://|\\/\\/))(www\.)?(?:iproini|i-proini)\.(?:com|gr)(?![\w-]|\.\w)")
+
+
 # --- the site ------------------------------------------------------------------------------------
 
 
 class Writer:
-    def __init__(self, root: Path):
+    """Writes the site's files; with *origin*, every URL of Proini's domains becomes one of that origin's domain."""
+
+    def __init__(self, root: Path, origin: str | None = None):
         self.root = root
+        self.domain = (urlsplit(origin).hostname or "").removeprefix("www.") if origin else None
         self.files = 0
         self.bytes = 0
         self._dirs: set[Path] = set()
@@ -890,6 +916,8 @@ class Writer:
         if path.parent not in self._dirs:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(path.parent)
+        if self.domain:
+            text = _PROINI_URL.sub(lambda m: m.group(1) + (m.group(2) or "") + self.domain, text)
         data = text.encode("utf-8")
         path.write_bytes(data)
         self.files += 1
@@ -919,7 +947,7 @@ class SiteBuilder:
 
     def articles(self, write: Writer, posts: Sequence[Post], pool: Sequence[Post], today: datetime) -> None:
         for post in posts:
-            write(f"{post.slug}/index.html", render_article(post, pool, today, self.seed))
+            write(post.file, render_article(post, pool, today, self.seed))
 
     def listings(self, write: Writer, posts: Sequence[Post]) -> None:
         """Home, archives, sitemaps and feed of the site made of *posts*."""
@@ -1022,15 +1050,20 @@ def generate(
     edit: int = 0,
     per_page: int = PER_PAGE,
     sitemap_size: int = SITEMAP_SIZE,
+    origin: str | None = None,
+    permalinks: str = "postname",
 ) -> dict:
-    """Write the site (and, with *out2*, the overlay); return counts and the time taken."""
+    """Write the site (and, with *out2*, the overlay); return counts and the time taken.
+
+    *origin*: the site is another one at that origin; *permalinks*: ``postname`` or ``date``.
+    """
     started = time.perf_counter()
     templates = load_templates()
     builder = SiteBuilder(templates, seed, per_page, sitemap_size)
-    planner = Planner(templates, seed)
+    planner = Planner(templates, seed, dated=permalinks == "date")
     base = planner.plan(articles, NEWEST, 0, 400_000, [], "base")
     _fresh(out)
-    write = Writer(out)
+    write = Writer(out, origin)
     builder.articles(write, base, base, base[-1].published)
     builder.listings(write, base)
     builder.statics(out)
@@ -1052,7 +1085,7 @@ def generate(
                 else "Correction: An earlier version of this article gave a wrong date."
             )
         _fresh(out2)
-        write2 = Writer(out2)
+        write2 = Writer(out2, origin)
         everything = base + fresh
         today = max(p.lastmod for p in everything)
         builder.articles(write2, fresh + edited, everything, today)
@@ -1082,6 +1115,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out2", type=Path, help="directory of the second-day overlay (replaced)")
     parser.add_argument("--per-page", type=int, default=PER_PAGE, help="posts per archive page")
     parser.add_argument("--sitemap-size", type=int, default=SITEMAP_SIZE, help="URLs per post sitemap")
+    parser.add_argument("--origin", help="another site on the same theme, at this origin (default: Proini's)")
+    parser.add_argument("--permalinks", choices=("postname", "date"), default="postname")
     args = parser.parse_args(argv)
     if args.articles < 1:
         parser.error("--articles must be at least 1")
@@ -1089,7 +1124,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error("--new/--edit need --out2")
     if args.per_page < 1 or args.sitemap_size < 1:
         parser.error("--per-page and --sitemap-size must be at least 1")
-    report = generate(args.articles, args.out, args.seed, args.new, args.out2, args.edit, args.per_page, args.sitemap_size)
+    report = generate(
+        args.articles, args.out, args.seed, args.new, args.out2, args.edit, args.per_page, args.sitemap_size,
+        origin=args.origin, permalinks=args.permalinks,
+    )  # fmt: skip
     print(json.dumps(report))
 
 

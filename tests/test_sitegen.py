@@ -11,7 +11,9 @@ from urllib.parse import urljoin
 import pytest
 
 from bench.sitegen import generate
+from newscrawl.themes import NEWSPAPER
 from newscrawl.urls import SiteUrls
+from newscrawl.wordpress.spider import WordPressSpider
 from tests.harness import crawl as run
 from tests.sites import FixtureSite
 from tools.fixture_server import FixtureServer
@@ -143,3 +145,49 @@ def test_second_day_fixture_adds_three_articles_and_edits_one(tmp_path):
     before, after = expected_articles[edited], expected_day2[edited]
     assert after["title"] != before["title"] and after["body"] != before["body"]
     assert after["modified_at"] > before["modified_at"]
+
+
+# --- a new site on the same theme ---------------------------------------------------------------
+
+
+class EllinikosTyposSpider(WordPressSpider):
+    """spiders/iproini.py with only the name, the origin and the domains changed."""
+
+    name = "ellinikostypos"
+    origin = "https://www.ellinikos-typos.example"
+    domains = ("ellinikos-typos.example",)
+    timezone = "America/New_York"
+    theme = NEWSPAPER
+
+
+def test_a_new_tagdiv_site_with_date_permalinks_is_crawled_as_completely_and_correctly_as_proini(tmp_path):
+    """The same 40 generated posts, once as Proini's (/%postname%/) and once as another site's
+    (/%year%/%monthnum%/%day%/%postname%/): the new site's crawl finds every post, and every field
+    is what Proini's crawl gives for the same post."""
+    proini, other = tmp_path / "proini", tmp_path / "other"
+    generate(40, proini, seed=5, per_page=6, sitemap_size=15)
+    generate(40, other, seed=5, per_page=6, sitemap_size=15, origin=EllinikosTyposSpider.origin, permalinks="date")
+    settings = {"NEWSCRAWL_STORAGE_ENABLED": False, "SPIDERMON_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
+    with FixtureServer("iproini", proini) as server:
+        reference = run(IPROINI.spider, settings, base_url=server.url)
+    with FixtureServer(EllinikosTyposSpider, other) as server:
+        result = run(EllinikosTyposSpider, settings, base_url=server.url)
+    posts = manifest(other)["articles"]
+    assert all(re.fullmatch(r"https://www\.ellinikos-typos\.example/2025/0[67]/\d\d/[^/]+/", url) for url in posts)
+    assert_once_each(result.items, posts)
+    assert len(reference.items) == len(result.items) == 40
+
+    def as_proini(value):
+        """A value of the new site's item as Proini's item has it: its URLs on Proini's origin, without the date."""
+        if isinstance(value, list):
+            return [as_proini(v) for v in value]
+        if isinstance(value, str) and value.startswith(EllinikosTyposSpider.origin):
+            return re.sub(r"^https://www\.ellinikos-typos\.example(/\d{4}/\d\d/\d\d)?", "https://www.iproini.com", value)
+        return value
+
+    expected = {item["url"]: item for item in reference.items}
+    fields = [field for field in expected[next(iter(expected))] if field not in ("site", "source_url", "crawled_at")]
+    for item in result.items:
+        want = expected[as_proini(item["url"])]
+        assert {f: as_proini(item[f]) for f in fields} == {f: want[f] for f in fields}, item["url"]
+        assert item["site"] == "ellinikostypos"
