@@ -50,6 +50,13 @@ SETTINGS: tuple[Setting, ...] = (
         group="Storage",
     ),
     Setting("MONGO_DATABASE", "newscrawl", "Database of the articles, their versions and the run history.", True, "Storage"),
+    Setting(
+        "NEWSCRAWL_COPY_DATABASE",
+        None,
+        "Database of a crawl of a copy of the site (`-a base_url`) when `-s MONGO_DATABASE` names none. "
+        "Unset: `<MONGO_DATABASE>_copy_<host>_<port>`.",
+        group="Storage",
+    ),
     Setting("MONGO_COLLECTION", "articles", "Collection of the articles.", True, "Storage"),
     Setting("MONGO_VERSIONS_COLLECTION", "article_versions", "Collection of the replaced versions of articles.", True, "Storage"),
     Setting("MONGO_BATCH_SIZE", 100, "Articles per bulk write.", True, "Storage"),

@@ -88,18 +88,24 @@ EXTENSIONS = {
     # Passwords in connection strings (e.g. -s MONGO_URI=...) never reach the log.
     "newscrawl.logredact.LogRedaction": 0,
     "newscrawl.storage.extension.Storage": 100,
+    # A progress line a minute (pages, articles found, stored, unchanged, dead-lettered) instead of Scrapy's.
+    "scrapy.extensions.logstats.LogStats": None,
+    "newscrawl.progress.Progress": 0,
 }
+# The console: items are not dumped (Scrapy logs each at DEBUG); -s LOG_FILE=… -s LOG_LEVEL=DEBUG keeps everything.
+LOG_LEVEL = "INFO"
 # Drops and item errors in one line naming the article, not a dump of the whole item.
 LOG_FORMATTER = "newscrawl.logformatter.OneLineLogFormatter"
 
 # --- monitoring (Spidermon) ---
 # Every run is checked when the spider closes; a failed check makes `scrapy crawl` exit with status 3.
 SPIDERMON_ENABLED = True
-EXTENSIONS["spidermon.contrib.scrapy.extensions.Spidermon"] = 500
+# Spidermon's extension, with one line per failed monitor (newscrawl/monitoring/extension.py).
+EXTENSIONS["newscrawl.monitoring.extension.Monitoring"] = 500
 # Reads this spider's previous runs from MongoDB at start, records this run at close.
 EXTENSIONS["newscrawl.monitoring.history.RunHistory"] = 510
-# `crawl` with the exit status above.
-COMMANDS_MODULE = "newscrawl.monitoring.commands"
+# `crawl` with an exit status per outcome, a one-line console; `check` and `parse` that store nothing.
+COMMANDS_MODULE = "newscrawl.commands"
 
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.monitoring.suites.CloseMonitorSuite"]
 # Field counts for the coverage monitor; None (a field the page did not have) is not a value.

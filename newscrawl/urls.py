@@ -40,6 +40,15 @@ def normalize_path(path: str) -> str:
     return re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encoded)
 
 
+LOOPBACK_NAMES = ("localhost", "127.0.0.1")
+
+
+def _loopback_aliases(netloc: str) -> list[str]:
+    """``127.0.0.1:8000`` for ``localhost:8000`` and the other way round; nothing for other hosts."""
+    host, colon, port = netloc.partition(":")
+    return [name + colon + port for name in LOOPBACK_NAMES if host in LOOPBACK_NAMES and name != host]
+
+
 class SiteUrls:
     """Canonicalises links of one site and maps them to the crawled origin.
 
@@ -58,21 +67,23 @@ class SiteUrls:
         base = urlsplit(self.base_url)
         if not base.scheme or not base.netloc or base.path or base.query:
             raise ValueError(f"base_url must be an origin such as http://127.0.0.1:8000, got {base_url!r}")
-        self._base_netloc = base.netloc.lower()
+        netloc = base.netloc.lower()
+        #: the crawled origin under each of its names: ``localhost`` and ``127.0.0.1`` are one host
+        self._base_netlocs = {netloc, *_loopback_aliases(netloc)}
         self._domains = frozenset(d.lower() for d in domains)
         self.trailing_slash = trailing_slash
 
     @property
     def allowed_domains(self) -> list[str]:
         """Hosts for Scrapy's OffsiteMiddleware (the production domains and the crawled host)."""
-        return sorted(self._domains | {urlsplit(self.base_url).hostname or ""})
+        return sorted(self._domains | {urlsplit(f"//{netloc}").hostname or "" for netloc in self._base_netlocs})
 
     def is_site_url(self, url: str) -> bool:
         """Whether *url* belongs to this site (any of its domains, or the crawled origin)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return False
-        if parts.netloc.lower() == self._base_netloc:
+        if parts.netloc.lower() in self._base_netlocs:
             return True
         host = (parts.hostname or "").lower()
         return host.removeprefix("www.") in self._domains
@@ -83,7 +94,7 @@ class SiteUrls:
         try:
             if self.base_url == self.canonical_origin:
                 return self.is_site_url(url)
-            return urlsplit(url).netloc.lower() == self._base_netloc
+            return urlsplit(url).netloc.lower() in self._base_netlocs
         except ValueError:
             return False
 

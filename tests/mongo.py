@@ -26,6 +26,7 @@ from scrapy.crawler import Crawler
 
 from newscrawl.items import ArticleItem
 from newscrawl.storage.embedded import EmbeddedServer
+from newscrawl.storage.extension import Storage
 from tests.harness import crawl_many
 
 Script = Callable[[scrapy.Spider], AsyncIterator[Any]]
@@ -88,8 +89,9 @@ def run_crawl_in_process(settings: dict[str, Any], *scripts: Script) -> list[Cra
     """Run one synthetic crawl per script, at once; their crawlers. Raises what stopped the first that failed."""
     results = crawl_many([(ScriptSpider, {"script": script}) for script in scripts], {**SYNTHETIC_SETTINGS, **settings})
     for result in results:
-        if result.error is not None:
-            raise result.error
+        storage = result.crawler.get_extension(Storage)
+        if failure := result.error or (storage.failure if storage is not None else None):
+            raise failure
     return [result.crawler for result in results]
 
 

@@ -89,7 +89,7 @@ def test_a_sharp_drop_against_previous_passing_runs_fails_the_run(
 ) -> None:
     def run(*items: Any) -> dict[str, Any]:
         caplog.clear()
-        with caplog.at_level(logging.INFO):
+        with caplog.at_level(logging.DEBUG, "newscrawl.monitoring"):
             return crawl({**settings, "NEWSCRAWL_MONITOR_FAILED_ACTIONS": [f"{__name__}.Notify"]}, emit(items))
 
     Notify.sent.clear()
@@ -103,13 +103,14 @@ def test_a_sharp_drop_against_previous_passing_runs_fails_the_run(
     # as many articles, none with authors: the coverage of authors collapses
     stats = run(*[article(n, authors=[]) for n in range(20)])
     assert stats["newscrawl/monitors/failed"] == 2
-    assert f"AssertionError: {drop}authors coverage 0.0%, previously 100.0%\n" in caplog.text
-    assert "AssertionError: Fields below their threshold: authors 0.0% < 60% (0 of 20 articles)\n" in caplog.text
+    # each failed monitor in one line
+    assert f"[Spidermon] FAIL Previous runs: {drop}authors coverage 0.0%, previously 100.0%" in caplog.messages
+    assert "[Spidermon] FAIL Field coverage: Fields below their threshold: authors 0.0% < 60% (0 of 20 articles)" in caplog.messages
 
     # far fewer articles; the failed run above is not part of the baseline
     stats = run(*normal[:5])
     assert stats["newscrawl/monitors/failed"] == 1
-    assert f"AssertionError: {drop}articles seen 5, previously 20 (-75%)\n" in caplog.text
+    assert f"[Spidermon] FAIL Previous runs: {drop}articles seen 5, previously 20 (-75%)" in caplog.messages
 
     assert Notify.sent == [["Field coverage", "Previous runs"], ["Previous runs"]]  # failed runs only
     runs = list(mongo_db.runs.find({}, {"_id": 0}).sort("finished_at", 1))
@@ -125,7 +126,7 @@ def test_a_sharp_drop_against_previous_passing_runs_fails_the_run(
 
 def test_without_storage_there_is_no_history(data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
     settings = {**MONITORED, "NEWSCRAWL_DATA_DIR": str(data_dir), "NEWSCRAWL_STORAGE_ENABLED": False}
-    with caplog.at_level(logging.INFO):
+    with caplog.at_level(logging.DEBUG, "newscrawl.monitoring"):
         stats = crawl(settings, emit([article(1)]))
     assert stats["newscrawl/monitors/failed"] == 0
     assert "No MongoDB storage in this crawl: runs are neither compared nor recorded" in caplog.text

@@ -81,7 +81,7 @@ def test_unreachable_server_makes_scrapy_crawl_exit_non_zero_without_a_request(t
             env={"NEWSCRAWL_DATA_DIR": str(tmp_path)},
         )  # fmt: skip
         assert site.requests == []
-    assert process.returncode == 1
+    assert process.returncode == 4  # storage unavailable (docs/operations.md, "Exit codes")
     storage_lines = [line for line in process.stderr.splitlines() if "MongoDB storage unavailable" in line]
     assert len(storage_lines) == 1
     assert storage_lines[0].endswith(

@@ -23,26 +23,31 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import HtmlResponse, Request, Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy_spider_metadata import Args
 from twisted.python.failure import Failure
 
 from newscrawl.dates import parse_iso
 from newscrawl.items import ArticleItem
 from newscrawl.middlewares import BadResponse
+from newscrawl.news.arguments import NewsSiteArguments
 from newscrawl.news.extraction import AmpCopy, Article, ArticleExtractor, NotArticle, NotFound, Stub
 from newscrawl.news.frontier import Frontier
 from newscrawl.news.pages import ListingPage, Theme
+from newscrawl.news.reach import UNREACHABLE, Reach
 from newscrawl.news.site import Site
 from newscrawl.rendering import RenderRule, browser_request
+from newscrawl.storage.copies import use_copy_database
 from newscrawl.storage.extension import Storage
 from newscrawl.urls import SiteUrls
 
 logger = logging.getLogger(__name__)
 
 
-class NewsSiteSpider(scrapy.Spider):
-    """Crawls one news site. Arguments: ``base_url`` (crawl a copy served there), ``start_urls``,
-    ``full`` and ``since``."""
+class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
+    """Crawls one news site. Its arguments (``base_url``, ``start_urls``, ``full``, ``since``) are
+    declared in :class:`~newscrawl.news.arguments.NewsSiteArguments`."""
 
     # --- facts a site module declares -------------------------------------------
     #: production origin; items carry URLs on it
@@ -64,36 +69,36 @@ class NewsSiteSpider(scrapy.Spider):
     #: sitemaps of a sitemap index worth reading (articles, not pages or categories)
     sitemap_follow: ClassVar[re.Pattern[str]] = re.compile("")
 
-    def __init__(
-        self,
-        *args: Any,
-        base_url: str | None = None,
-        start_urls: str | None = None,
-        full: str | None = None,
-        since: str | None = None,
-        **kwargs: Any,
-    ):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        arguments = self.args
         #: do not follow archive pages (or sitemap entries) older than this
-        self.since = _parse_since(since)
-        self.site_urls = SiteUrls(self.origin, self.domains, base_url, trailing_slash=self.trailing_slash)
+        self.since = arguments.since_time
+        self.site_urls = SiteUrls(self.origin, self.domains, arguments.base_url, trailing_slash=self.trailing_slash)
         self.site = Site(self.name, self.site_urls, ZoneInfo(self.timezone))
         #: recrawl everything, ignoring what is stored: by default for a copy of the site (base_url),
         #: whose content is not the live site's, unless full=0 asks for an incremental crawl of it
-        is_copy = self.site_urls.base_url != self.site_urls.canonical_origin
-        self.full = full.lower() in ("1", "true", "yes") if full is not None else is_copy
+        self.full = arguments.full if arguments.full is not None else self.is_copy
         self.allowed_domains = self.site_urls.allowed_domains
         #: started from -a start_urls: a partial crawl
-        self.custom_start = bool(start_urls)
-        if start_urls:
-            self.start_urls = [self._crawl_url(url.strip()) for url in start_urls.split(",") if url.strip()]
+        self.custom_start = bool(arguments.start_urls)
+        if arguments.start_urls:
+            self.start_urls = [self._crawl_url(url) for url in arguments.start_urls]
         else:
             self.start_urls = [self.site_urls.base_url + path for path in self.entry_paths]
         self.frontier = Frontier(self.site_urls, self.can_be_article, self.count)
+        self.reach = Reach()
+
+    @property
+    def is_copy(self) -> bool:
+        """Whether this crawl fetches a copy of the site (``base_url``), not the live site."""
+        return self.site_urls.base_url != self.site_urls.canonical_origin
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.is_copy:
+            use_copy_database(crawler.settings, spider.name, spider.site_urls.base_url)
         min_words = crawler.settings.getint("NEWSCRAWL_MIN_BODY_WORDS")
         spider.extractor = ArticleExtractor(spider.site, spider.theme, min_words)
         return spider
@@ -116,7 +121,7 @@ class NewsSiteSpider(scrapy.Spider):
                 "Incremental crawl: %d stored articles of %s will not be fetched again", len(self.frontier.stored), self.name
             )
         for url in self.start_urls:
-            yield self.page_request(url)
+            yield self.page_request(url, entry_point=True)
 
     # --- what the platform refines ------------------------------------------------
 
@@ -322,7 +327,13 @@ class NewsSiteSpider(scrapy.Spider):
         """Count and log a failed request in one line; the crawl goes on."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
-        if isinstance(error, HttpError):
+        if request.meta.get("entry_point") and self.reach.unreachable(error):
+            self._request_failed(request, type(error).__name__)
+            if self.reach.all_failed(len(self.start_urls)):
+                logger.error(self.reach.explain(self.name, self.site_urls.base_url, len(self.start_urls)))
+                # Not by raising CloseSpider: Scrapy would log the download error once more, with its traceback.
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason=UNREACHABLE))
+        elif isinstance(error, HttpError):
             retry_after = error.response.headers.get("Retry-After")
             detail = f"Retry-After {retry_after.decode('latin-1')}" if retry_after else ""
             self._request_failed(request, f"http_{error.response.status}", detail)
@@ -343,15 +354,6 @@ class NewsSiteSpider(scrapy.Spider):
         # After redirects, name the URL the crawl asked for: that is the link it followed.
         url = request.meta.get("redirect_urls", [request.url])[0]
         logger.log(level, "Request failed: %s (%s%s%s)", url, reason, f": {detail}" if detail else "", after)
-
-
-def _parse_since(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        raise ValueError(f"since must be a date like 2025-07-01, got {value!r}") from None
 
 
 def _describe(kind: str, detail: str) -> str:

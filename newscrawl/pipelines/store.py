@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CloseSpider, NotConfigured
 
+from newscrawl.storage.errors import StorageUnavailable
 from newscrawl.storage.extension import Storage
 
 
@@ -25,7 +26,11 @@ class StorePipeline:
         return cls(storage)
 
     async def open_spider(self) -> None:
-        await self.storage.open()
+        try:
+            await self.storage.open()
+        except StorageUnavailable as exc:
+            # Scrapy then opens and closes every other component as usual, and sends no request.
+            raise CloseSpider(exc.reason) from None
 
     async def process_item(self, item: Any) -> Any:
         await self.storage.save(item)

@@ -14,7 +14,7 @@ from newscrawl.logredact import redact
 from newscrawl.storage import bootstrap
 from newscrawl.storage.config import MongoConfig, uri_hosts
 from newscrawl.storage.embedded import EmbeddedServer
-from newscrawl.storage.errors import StorageUnavailable
+from newscrawl.storage.errors import StorageMisconfigured, StorageUnavailable
 from newscrawl.storage.retry import describe
 
 AUTHENTICATION_FAILED = 18
@@ -54,15 +54,7 @@ class MongoConnection:
             uri = self.embedded.start()
         timeout_ms = int(self.config.timeout * 1000)
         try:
-            self.client = MongoClient(
-                uri,
-                appname="newscrawl",
-                tz_aware=True,
-                tzinfo=UTC,
-                serverSelectionTimeoutMS=timeout_ms,
-                connectTimeoutMS=timeout_ms,
-                socketTimeoutMS=timeout_ms,
-            )
+            self.client = self._client(uri, timeout_ms)
             self.client.admin.command("ping")
             self.validated = bootstrap.prepare(
                 self.client[self.config.database], self.config.collection, self.config.versions_collection
@@ -71,10 +63,29 @@ class MongoConnection:
             self.close()
             raise StorageUnavailable(redact(self._explain(exc, uri))) from None
 
+    def _client(self, uri: str, timeout_ms: int) -> MongoClient[dict[str, Any]]:
+        """A client on *uri*; raises :class:`StorageMisconfigured` for a URI that cannot be one (never quoting it)."""
+        try:
+            return MongoClient(
+                uri,
+                appname="newscrawl",
+                tz_aware=True,
+                tzinfo=UTC,
+                serverSelectionTimeoutMS=timeout_ms,
+                connectTimeoutMS=timeout_ms,
+                socketTimeoutMS=timeout_ms,
+            )
+        except (ConfigurationError, ValueError, TypeError) as exc:
+            self.close()
+            raise StorageMisconfigured(
+                f"MONGO_URI is not a usable MongoDB connection string ({redact(describe(exc))}); "
+                "write it like mongodb://db1.example.com:27017/"
+            ) from None
+
     def _explain(self, exc: PyMongoError, uri: str) -> str:
         hosts = uri_hosts(uri)
         if isinstance(exc, ConfigurationError):
-            return f"invalid MONGO_URI {uri}: {describe(exc)}"
+            return f"MONGO_URI cannot be used ({describe(exc)})"
         if isinstance(exc, ConnectionFailure):
             return f"cannot reach MongoDB at {hosts} within {self.config.timeout:g}s ({describe(exc)})"
         if isinstance(exc, OperationFailure) and exc.code == AUTHENTICATION_FAILED:

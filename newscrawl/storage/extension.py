@@ -23,7 +23,7 @@ from newscrawl.incremental import StoredArticles
 from newscrawl.storage.batcher import STATS, ArticleBatcher
 from newscrawl.storage.config import MongoConfig
 from newscrawl.storage.connection import MongoConnection
-from newscrawl.storage.errors import StorageUnavailable
+from newscrawl.storage.errors import StorageMisconfigured, StorageUnavailable
 from newscrawl.storage.writer import ArticleWriter
 from newscrawl.urls import SiteUrls
 
@@ -43,6 +43,8 @@ class Storage:
         self.connection = MongoConnection(config)
         self._batcher: ArticleBatcher | None = None
         self._open_lock = asyncio.Lock()
+        #: why the storage could not be opened, if it could not
+        self.failure: StorageUnavailable | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -71,7 +73,9 @@ class Storage:
             try:
                 await asyncio.to_thread(self.connection.open)
             except StorageUnavailable as exc:
-                logger.error("MongoDB storage unavailable, not crawling: %s", exc)
+                self.failure = exc
+                what = "misconfigured" if isinstance(exc, StorageMisconfigured) else "unavailable"
+                logger.error("MongoDB storage %s, not crawling: %s", what, exc)
                 raise
             writer = ArticleWriter(self.connection.articles, self.connection.versions)
             spider = self.crawler.spidercls.name

@@ -1,0 +1,86 @@
+"""The project's commands (``COMMANDS_MODULE``): ``crawl``, ``check`` and ``parse`` replace Scrapy's.
+
+``scrapy crawl`` exits with one status per outcome, so that cron, systemd and
+Scrapyd's log tell them apart (docs/operations.md, "Exit codes"):
+
+==  =================================================================================
+0   the crawl ran to its end and every monitor passed
+1   bad arguments or configuration (an unknown spider or argument, a malformed MONGO_URI)
+2   the site could not be reached: every entry point failed to connect
+3   the crawl ran to its end but a monitor failed
+4   the storage is unavailable: MongoDB unreachable, credentials refused, the embedded store busy
+==  =================================================================================
+
+Each failure is one line on the console, without a traceback (:mod:`newscrawl.console`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import IntEnum
+from typing import NoReturn
+
+from scrapy.exceptions import UsageError
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+
+from newscrawl.news.reach import UNREACHABLE
+from newscrawl.storage.errors import StorageMisconfigured, StorageUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    BAD_CONFIGURATION = 1
+    SITE_UNREACHABLE = 2
+    MONITORS_FAILED = 3
+    STORAGE_UNAVAILABLE = 4
+
+
+#: the exit status of a crawl that stopped early, by its finish reason
+BY_FINISH_REASON = {
+    UNREACHABLE: ExitStatus.SITE_UNREACHABLE,
+    StorageUnavailable.reason: ExitStatus.STORAGE_UNAVAILABLE,
+    StorageMisconfigured.reason: ExitStatus.BAD_CONFIGURATION,
+}
+
+
+def fail(message: str, status: ExitStatus = ExitStatus.BAD_CONFIGURATION) -> NoReturn:
+    """Say what is wrong in one line on the console (and the log file), and exit."""
+    logger.error(message)
+    sys.exit(status)
+
+
+def bad_command_line(message: str) -> NoReturn:
+    # Before Scrapy configures logging: straight to the console.
+    print(f"Bad command line: {message}", file=sys.stderr)
+    sys.exit(ExitStatus.BAD_CONFIGURATION)
+
+
+@contextmanager
+def usage_errors_in_one_line() -> Iterator[None]:
+    """Scrapy's usage errors (a bad ``-a`` or ``-s``) as one line and exit status 1, not the help text."""
+    try:
+        yield
+    except UsageError as exc:
+        bad_command_line(str(exc) or "see --help")
+
+
+def one_line_parser_errors(parser: argparse.ArgumentParser) -> None:
+    """argparse's own errors (``-a`` without a value) likewise: one line, status 1 (argparse would exit 2)."""
+    parser.error = bad_command_line  # type: ignore[method-assign]
+
+
+def store_nothing(settings: BaseSettings) -> None:
+    """For ``check`` and ``parse``: no storage, no monitors, no run recorded, unless the command line says so.
+
+    The priority is above a spider's ``custom_settings`` and below the command line, as Scrapy's ``check``
+    does for the pipelines.
+    """
+    priority = (SETTINGS_PRIORITIES["spider"] + SETTINGS_PRIORITIES["cmdline"]) // 2
+    settings.set("NEWSCRAWL_STORAGE_ENABLED", False, priority=priority)
+    settings.set("SPIDERMON_ENABLED", False, priority=priority)

@@ -1,0 +1,73 @@
+"""``scrapy crawl`` with checked arguments, a one-line console and an exit status per outcome.
+
+Before the crawl starts, the spider's arguments are checked against its
+parameter model (:mod:`newscrawl.news.arguments`): a bad one ends the command
+with one line and status 1. After the crawl, the finish reason and the close
+monitors give the status (the table in :mod:`newscrawl.commands`). Scrapyd runs
+jobs through this same command: the status shows in Scrapyd's log
+(``Process died: exitstatus=3``), though Scrapyd lists the job as finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy import Spider
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.crawler import Crawler
+
+from newscrawl.commands import BY_FINISH_REASON, ExitStatus, fail, one_line_parser_errors, usage_errors_in_one_line
+from newscrawl.console import install_console, keep_scrapy_off_the_console
+from newscrawl.monitoring.suites import FAILED_STAT
+from newscrawl.news.arguments import BadArguments, arguments_model, parse_arguments
+
+
+class Command(ScrapyCrawlCommand):
+    def __init__(self) -> None:
+        super().__init__()
+        self.crawler: Crawler | None = None
+
+    def long_desc(self) -> str:
+        statuses = ", ".join(f"{status.value} {status.name.lower().replace('_', ' ')}" for status in ExitStatus)
+        return f"{self.short_desc()}. Exit status: {statuses} (docs/operations.md)."
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        one_line_parser_errors(parser)
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        with usage_errors_in_one_line():
+            super().process_options(args, opts)
+        assert self.settings is not None
+        keep_scrapy_off_the_console(self.settings)
+
+    def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
+        self.crawler = super()._create_crawler(spidercls)
+        return self.crawler
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None and self.crawler_process is not None
+        install_console(self.settings)
+        if len(args) != 1:
+            fail("Bad command line: name one spider, e.g. `scrapy crawl iproini` (`scrapy list` shows them)")
+        loader = self.crawler_process.spider_loader
+        try:
+            spidercls = loader.load(args[0])
+        except KeyError:
+            fail(f"Unknown spider {args[0]!r}; the spiders are {', '.join(sorted(loader.list()))}")
+        if model := arguments_model(spidercls):
+            try:
+                parse_arguments(model, opts.spargs)
+            except BadArguments as exc:
+                fail(f"Bad argument for {spidercls.name}: {exc}")
+        super().run(args, opts)
+        if self.exitcode == 0 and self.crawler is not None:
+            self.exitcode = self.exit_status(self.crawler)
+
+    @staticmethod
+    def exit_status(crawler: Crawler) -> ExitStatus:
+        """The status of a crawl that ran: by its finish reason, then by its monitors."""
+        stats = crawler.stats
+        if status := BY_FINISH_REASON.get(stats.get_value("finish_reason")):
+            return status
+        return ExitStatus.MONITORS_FAILED if stats.get_value(FAILED_STAT) else ExitStatus.OK

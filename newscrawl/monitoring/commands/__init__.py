@@ -1,1 +1,0 @@
-"""Project commands (``COMMANDS_MODULE``): ``crawl`` replaces Scrapy's own."""
