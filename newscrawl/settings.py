@@ -104,6 +104,8 @@ SPIDERMON_ENABLED = True
 EXTENSIONS["newscrawl.monitoring.extension.Monitoring"] = 500
 # Reads this spider's previous runs from MongoDB at start, records this run at close.
 EXTENSIONS["newscrawl.monitoring.history.RunHistory"] = 510
+# `scrapy check` requests each site's sample article and checks its item (newscrawl/news/contracts.py).
+SPIDER_CONTRACTS = {"newscrawl.news.contracts.ArticleContract": 10}
 # `crawl` with an exit status per outcome, a one-line console; `check` and `parse` that store nothing.
 COMMANDS_MODULE = "newscrawl.commands"
 

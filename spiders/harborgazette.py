@@ -15,3 +15,4 @@ class HarborGazetteSpider(WordPressSpider):
     domains = ("harborgazette.example",)
     timezone = "America/Chicago"
     theme = BLOCK_THEME
+    check_article = "/2025/07/16/harbor-dredging-project-wins-federal-grant/"

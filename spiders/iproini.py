@@ -10,3 +10,4 @@ class IproiniSpider(WordPressSpider):
     domains = ("iproini.com", "iproini.gr", "i-proini.com", "i-proini.gr")
     timezone = "America/New_York"
     theme = NEWSPAPER
+    check_article = "/erdogan-expects-f-35-deliveries-during-trump-presidency-rejects-greek-concerns/"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -30,19 +31,14 @@ from tools.fixture_server import FixtureServer
 BIN = Path(sys.executable).parent
 USER, PASSWORD = "operator", "s3cret-deploy-pw"
 IPROINI, HARBOR = FixtureSite("iproini"), FixtureSite("harborgazette")
-SCRAPYD_CONF = """\
-[scrapyd]
-bind_address = 127.0.0.1
-http_port = {port}
-username = {user}
-password = {password}
-eggs_dir = {root}/eggs
-logs_dir = {root}/logs
-items_dir =
-dbs_dir = {root}/dbs
-poll_interval = 0.2
-max_proc = 2
-"""
+DEPLOY = PROJECT_ROOT / "deploy"
+
+
+def documented_start(root: Path, mongo_uri: str) -> str:
+    """The commands in deploy/scrapyd.conf's header that start Scrapyd, here: paths, URI and password of the test."""
+    header = [line.removeprefix("#   ") for line in (DEPLOY / "scrapyd.conf").read_text().splitlines() if line.startswith("#   ")]
+    script = "\n".join(header).replace("/srv/newscrawl/.venv/bin/", f"{BIN}/").replace("/var/lib/scrapyd", str(root))
+    return script.replace("mongodb://db1:27017/", mongo_uri).replace("change-me", PASSWORD)
 
 
 class Scrapyd:
@@ -59,6 +55,10 @@ class Scrapyd:
     def run_job(self, spider: str, *args: tuple[str, str], timeout: float = 120) -> str:
         """Schedule *spider*, wait until it finishes, return its log."""
         job = self.call("schedule.json", [("project", "newscrawl"), ("spider", spider), *args])["jobid"]
+        return self.wait(job, spider, timeout)
+
+    def wait(self, job: str, spider: str, timeout: float = 120) -> str:
+        """Wait until *job* finishes; its log."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if any(j["id"] == job for j in self.call("listjobs.json?project=newscrawl")["finished"]):
@@ -83,11 +83,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_scrapyd(root: Path, environment: dict[str, str]) -> tuple[subprocess.Popen[bytes], Scrapyd]:
+def start_scrapyd(root: Path, environment: dict[str, str], mongo_uri: str) -> tuple[subprocess.Popen[bytes], Scrapyd]:
+    """Scrapyd started as deploy/scrapyd.conf says, on a free port (SCRAPYD_HTTP_PORT overrides the file's)."""
     port = free_port()
-    (root / "scrapyd.conf").write_text(SCRAPYD_CONF.format(port=port, root=root, user=USER, password=PASSWORD))
+    script = documented_start(root, mongo_uri)
     with (root / "scrapyd.out").open("wb") as out:
-        process = subprocess.Popen([BIN / "scrapyd"], cwd=root, stdout=out, stderr=subprocess.STDOUT, env=environment)
+        process = subprocess.Popen(
+            ["bash", "-c", script.replace(f"{BIN}/scrapyd", f"exec {BIN}/scrapyd")],
+            stdout=out, stderr=subprocess.STDOUT, env={**environment, "SCRAPYD_HTTP_PORT": str(port)},
+        )  # fmt: skip
     server = Scrapyd(f"http://127.0.0.1:{port}", root)
     deadline = time.monotonic() + 30
     while True:
@@ -109,10 +113,8 @@ def nodes(tmp_path_factory: pytest.TempPathFactory, mongo_uri: str, mongo_client
         servers = []
         for name in ("node-a", "node-b"):
             root = tmp_path_factory.mktemp(name)
-            environment = {
-                **os.environ, "MONGO_URI": mongo_uri, "MONGO_DATABASE": database.name, "NEWSCRAWL_DATA_DIR": str(root / "data"),
-            }  # fmt: skip
-            process, server = start_scrapyd(root, environment)
+            environment = {**os.environ, "MONGO_DATABASE": database.name, "NEWSCRAWL_DATA_DIR": str(root / "data")}
+            process, server = start_scrapyd(root, environment, mongo_uri)
             processes.append(process)
             servers.append(server)
         yield servers[0], servers[1], database
@@ -142,16 +144,17 @@ def test_two_sites_on_two_nodes_store_every_article_once_each_with_its_own_histo
         output = node.deploy()
         assert '"status": "ok"' in output and PASSWORD not in output
         assert node.call("listspiders.json?project=newscrawl")["spiders"] == ["harborgazette", "iproini"]
-    quick = ("setting", "AUTOTHROTTLE_ENABLED=False")
+    # A copy of a site is stored apart from the live data unless the job names the database.
+    quick = ("setting", "AUTOTHROTTLE_ENABLED=False"), ("setting", f"MONGO_DATABASE={database.name}")
     with FixtureServer("iproini") as proini, FixtureServer("harborgazette") as harbor, ThreadPoolExecutor(2) as pool:
         jobs = [
-            pool.submit(node_a.run_job, "iproini", ("base_url", proini.url), ("full", "0"), quick),
-            pool.submit(node_b.run_job, "harborgazette", ("base_url", harbor.url), ("full", "0"), quick),
+            pool.submit(node_a.run_job, "iproini", ("base_url", proini.url), ("full", "0"), *quick),
+            pool.submit(node_b.run_job, "harborgazette", ("base_url", harbor.url), ("full", "0"), *quick),
         ]
         logs = [job.result() for job in jobs]
         first = len(proini.requests)
         proini.requests.clear()
-        again = node_a.run_job("iproini", ("base_url", proini.url), ("full", "0"), quick)
+        again = node_a.run_job("iproini", ("base_url", proini.url), ("full", "0"), *quick)
         second = list(proini.requests)
     for log in [*logs, again]:
         assert "Spider closed (finished)" in log, log[-3000:]
@@ -162,3 +165,45 @@ def test_two_sites_on_two_nodes_store_every_article_once_each_with_its_own_histo
     # The second Proini run: listing pages only (robots.txt twice, home, sitemaps, feed, six sections).
     assert len(second) == 12 and first > 3 * len(second)
     assert "'item_scraped_count'" not in again
+
+
+def cron_job() -> tuple[dict[str, str], str]:
+    """deploy/newscrawl.cron: its variables, and the command of its one job line."""
+    variables, commands = {}, []
+    for line in (DEPLOY / "newscrawl.cron").read_text().splitlines():
+        if re.match(r"^[A-Z_]+=", line):
+            name, value = line.split("=", 1)
+            variables[name] = value
+        elif line and not line.startswith("#"):
+            commands.append(line.split(None, 5)[5])
+    (command,) = commands
+    return variables, command
+
+
+def test_the_cron_line_schedules_the_main_job_whose_exit_status_scrapyd_logs(tmp_path: Path) -> None:
+    """The scheduled run as deploy/newscrawl.cron writes it, against a node whose MongoDB is down: the job
+    runs, stops before its first request with one line, and Scrapyd logs its exit status, 4."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        down = f"mongodb://127.0.0.1:{closed.getsockname()[1]}/"
+    environment = {**os.environ, "MONGO_TIMEOUT": "0.5", "NEWSCRAWL_DATA_DIR": str(tmp_path / "data")}
+    process, node = start_scrapyd(tmp_path, environment, down)
+    try:
+        node.deploy()
+        variables, command = cron_job()
+        assert variables["SCRAPYD_URL"] == "http://127.0.0.1:6800"  # no trailing slash: no //schedule.json
+        command = command.replace("/srv/newscrawl", str(PROJECT_ROOT)).replace(".venv/bin/", f"{BIN}/")
+        scheduled = subprocess.run(
+            ["bash", "-c", command], capture_output=True, text=True, timeout=60,
+            env={**os.environ, **variables, "SCRAPYD_URL": node.url, "SCRAPYD_PASSWORD": PASSWORD},
+        )  # fmt: skip
+        assert scheduled.returncode == 0, scheduled.stderr
+        (job,) = re.findall(r"^newscrawl / iproini => (\w+)$", scheduled.stdout, re.M)
+        log = node.wait(job, "iproini")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert "MongoDB storage unavailable, not crawling: cannot reach MongoDB at 127.0.0.1:" in log
+    assert "Closing spider (storage_unavailable)" in log and "Traceback" not in log
+    assert "'downloader/request_count'" not in log
+    assert f"Process died: exitstatus=4 project='newscrawl' spider='iproini' job='{job}'" in (tmp_path / "scrapyd.out").read_text()

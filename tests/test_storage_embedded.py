@@ -78,8 +78,7 @@ def test_crawl_without_mongo_uri_stores_into_the_embedded_store(tmp_path: Path, 
     (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("MongoDB storage: ")]
     assert line == (
         f"MongoDB storage: embedded store {tmp_path / 'mongo'} (database newscrawl, collection articles); "
-        "to query it after the crawl run `python -m newscrawl.storage serve --port 27017` and "
-        "`mongosh mongodb://127.0.0.1:27017/newscrawl`"
+        "to query it after the crawl, run `python -m newscrawl.storage serve`, which prints its address"
     )
     # the data is kept across runs
     stats = crawl(settings, emit([article(n, crawled_at=RECRAWL_TIME) for n in range(5)]))

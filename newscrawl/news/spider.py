@@ -60,6 +60,8 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
     theme: ClassVar[Theme]
     #: whether the site's article URLs end with a slash
     trailing_slash: ClassVar[bool] = True
+    #: a path of an article on the site, for ``scrapy check`` (:mod:`newscrawl.news.contracts`)
+    check_article: ClassVar[str]
     #: page types that only work in a browser (e.g. an archive paginated by "Load more"): always rendered
     render_paths: ClassVar[tuple[RenderRule, ...]] = ()
 
@@ -170,7 +172,11 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
     # --- routing ----------------------------------------------------------------------
 
     async def parse(self, response: Response) -> AsyncIterator[Request | ArticleItem]:
-        """Dispatch on what the response is: robots.txt, sitemap, feed, article or listing page."""
+        """Dispatch on what the response is: robots.txt, sitemap, feed, article or listing page.
+
+        @article
+        @returns items 1 1
+        """
         if response.url.endswith("/robots.txt") and isinstance(response, TextResponse):
             for request in self.parse_robots(response):
                 yield request

@@ -1,10 +1,13 @@
 """Storage commands.
 
-``python -m newscrawl.storage serve [--port 27017]``
-    Serve the embedded store on a port, for pymongo, mongosh or Compass, until Ctrl-C.
+``python -m newscrawl.storage serve [--port PORT]``
+    Serve the embedded store on a port (default: a free one, printed), for pymongo, mongosh or
+    Compass, until Ctrl-C.
 ``python -m newscrawl.storage replay [--uri URI] [FILE ...]``
     Replay dead-letter files (default: every file waiting in NEWSCRAWL_DATA_DIR/deadletter/)
     into MONGO_URI, or into the embedded store when it is unset.
+``python -m newscrawl.storage drop DATABASE``
+    Remove a database, e.g. the one a crawl of a copy of the site wrote (never MONGO_DATABASE's).
 
 Settings come from the project settings and the environment, as for a crawl.
 """
@@ -86,18 +89,41 @@ def replay(args: argparse.Namespace) -> int:
     return 0 if done else 1
 
 
+def drop(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if args.database == config.database:
+        print(f"Not dropping {args.database}: it is MONGO_DATABASE, the live data", file=sys.stderr)
+        return 1
+    with MongoConnection(config) as connection:
+        assert connection.client is not None
+        if args.database not in connection.client.list_database_names():
+            print(f"No database {args.database} in {connection.where.split(' (')[0]}")
+            return 0
+        connection.client.drop_database(args.database)
+        print(f"Dropped database {args.database} from {connection.where.split(' (')[0]}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newscrawl.storage", description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", help="NEWSCRAWL_DATA_DIR (default: setting, env, or .data/ in the project)")
+    data_dir = "NEWSCRAWL_DATA_DIR (default: setting, env, or .data/ in the project)"
+    parser.add_argument("--data-dir", help=data_dir)
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser("serve", help="serve the embedded store on a port")
     serve_parser.add_argument("--host", default="127.0.0.1")
-    serve_parser.add_argument("--port", type=int, default=27017)
+    serve_parser.add_argument("--port", type=int, default=0, help="port (default 0: a free one, printed)")
     serve_parser.set_defaults(run=serve)
+    drop_parser = commands.add_parser("drop", help="remove a database (not MONGO_DATABASE)")
+    drop_parser.add_argument("database")
+    drop_parser.add_argument("--uri", help="MongoDB connection string (default: MONGO_URI, else the embedded store)")
+    drop_parser.set_defaults(run=drop)
     replay_parser = commands.add_parser("replay", help="replay dead-letter files idempotently")
     replay_parser.add_argument("--uri", help="MongoDB connection string (default: MONGO_URI, else the embedded store)")
     replay_parser.add_argument("files", nargs="*", help="dead-letter files (default: all waiting ones)")
     replay_parser.set_defaults(run=replay)
+    for command in (serve_parser, drop_parser, replay_parser):
+        # also after the command (`serve --port 0 --data-dir DIR`); SUPPRESS keeps one given before it
+        command.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_dir)
     args = parser.parse_args(argv)
     install_log_redaction()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

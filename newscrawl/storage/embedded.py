@@ -61,7 +61,9 @@ class EmbeddedServer:
         except OSError as exc:
             self._server.stop()
             self._server = None
-            raise StorageUnavailable(f"cannot listen on {self.host}:{self.port} ({exc.strerror})") from None
+            raise StorageUnavailable(
+                f"cannot listen on {self.host}:{self.port} ({exc.strerror}); choose another port (0: any free one)"
+            ) from None
         self.port = self._server.address[1]
         return self.uri
 

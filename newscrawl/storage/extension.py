@@ -83,10 +83,9 @@ class Storage:
         self.crawler.stats.set_value(f"{STATS}/validator", self.connection.validated)
         if self.connection.embedded is not None:
             logger.info(
-                "MongoDB storage: %s; to query it after the crawl run "
-                "`python -m newscrawl.storage serve --port 27017` and `mongosh mongodb://127.0.0.1:27017/%s`",
+                "MongoDB storage: %s; to query it after the crawl, run `python -m newscrawl.storage serve`, "
+                "which prints its address",
                 self.connection.where,
-                self.config.database,
             )
         else:
             logger.info("MongoDB storage: %s", self.connection.where)
