@@ -1,0 +1,47 @@
+"""The console of the commands (one line per record, no traceback) and the progress line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
+from newscrawl.console import ConsoleFormatter
+from newscrawl.progress import Progress
+
+
+def record(message: str, exc_info: object = None) -> logging.LogRecord:
+    return logging.LogRecord("scrapy.core.scraper", logging.ERROR, __file__, 1, message, None, exc_info)  # type: ignore[arg-type]
+
+
+def test_an_exception_is_a_few_words_at_the_end_of_its_line() -> None:
+    try:
+        raise ConnectionRefusedError("Connection refused\nmore detail")
+    except ConnectionRefusedError:
+        line = ConsoleFormatter("%(levelname)s: %(message)s").format(record("Error downloading <GET http://x/>", sys.exc_info()))
+    assert line == "ERROR: Error downloading <GET http://x/> (ConnectionRefusedError: Connection refused)"
+
+
+def test_a_traceback_written_into_a_message_is_cut_off() -> None:
+    message = "Error while reading start items and requests: boom.\nTraceback (most recent call last):\n  File x\nValueError: boom"
+    assert ConsoleFormatter("%(message)s").format(record(message)) == "Error while reading start items and requests: boom."
+
+
+def test_the_progress_line_sums_the_stats_and_gives_rates_per_minute() -> None:
+    crawler = get_crawler(settings_dict={"LOGSTATS_INTERVAL": 30})
+    crawler.stats = MemoryStatsCollector(crawler)
+    values = {
+        "response_received_count": 40, "item_scraped_count": 12, "newscrawl/mongo/inserted": 8, "newscrawl/mongo/updated": 2,
+        "newscrawl/mongo/unchanged": 2, "newscrawl/incremental/skipped_stored": 30,
+    }  # fmt: skip
+    for key, value in values.items():
+        crawler.stats.set_value(key, value)
+    progress = Progress(crawler, 30)
+    assert progress.line() == (
+        "Progress: 40 pages (80/min), 12 articles found (24/min): "
+        "10 stored, 2 unchanged, 30 skipped as already stored, 0 dead-lettered"
+    )
+    crawler.stats.inc_value("response_received_count", 5)
+    assert progress.line().startswith("Progress: 45 pages (10/min), 12 articles found (0/min): ")

@@ -1,0 +1,160 @@
+"""What an operator sees when a crawl cannot run: `scrapy crawl` as a subprocess, as typed.
+
+Each failure ends within seconds with one line naming the cause and what to do, an exit status
+from the table in newscrawl/commands/__init__.py (docs/operations.md), no traceback on the
+console and never the password.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+
+from newscrawl.commands import ExitStatus
+from newscrawl.storage.copies import copy_database_name, use_copy_database
+from tests.conftest import PROJECT_ROOT, run_scrapy
+from tools.fixture_server import FixtureServer
+
+PASSWORD = "s3cret-pw"
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def crawl(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_scrapy(
+        "crawl", "iproini", "-s", "AUTOTHROTTLE_ENABLED=False", *args,
+        env={"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": ""}, timeout=60,
+    )  # fmt: skip
+
+
+def one_line(process: subprocess.CompletedProcess[str], status: ExitStatus, line: str) -> None:
+    """The exit status, the failure said once in one line, no traceback, no password."""
+    console = process.stdout + process.stderr
+    assert process.returncode == status, console[-3000:]
+    assert [text for text in console.splitlines() if line in text] == [next(t for t in console.splitlines() if line in t)]
+    for noise in ("Traceback", "Error caught on signal handler", "Task exception was never retrieved", PASSWORD):
+        assert noise not in console
+
+
+def test_an_unreachable_site_is_one_line_and_status_2(tmp_path: Path) -> None:
+    origin = f"http://127.0.0.1:{closed_port()}"
+    process = crawl(tmp_path, "-a", f"base_url={origin}")
+    one_line(
+        process,
+        ExitStatus.SITE_UNREACHABLE,
+        f"ERROR: Cannot reach iproini at {origin}: all 3 entry points failed to connect (DownloadConnectionRefusedError: ",
+    )
+    assert "Check the network and that the site is up, or the host and port of base_url." in process.stderr
+    assert "Closing spider (site_unreachable)" in process.stderr
+    assert "[Spidermon]" not in process.stderr  # nothing to judge
+
+
+def test_unavailable_storage_is_one_line_and_status_4(tmp_path: Path) -> None:
+    uri = f"mongodb://crawler:{PASSWORD}@127.0.0.1:{closed_port()}/"
+    process = crawl(tmp_path, "-s", f"MONGO_URI={uri}", "-s", "MONGO_TIMEOUT=0.5")
+    one_line(process, ExitStatus.STORAGE_UNAVAILABLE, "ERROR: MongoDB storage unavailable, not crawling: cannot reach MongoDB at")
+    assert "Closing spider (storage_unavailable)" in process.stderr
+    assert "'downloader/request_count'" not in process.stderr
+
+
+@pytest.mark.parametrize(
+    ("uri", "cause"),
+    [
+        (f"mongodb//crawler:{PASSWORD}@db1/", "InvalidURI: Invalid URI scheme"),
+        (f"mongodb://crawler:{PASSWORD}@db1:99999/", "ValueError: Port must be an integer between 0 and 65535"),
+    ],
+    ids=["no-scheme", "port-out-of-range"],
+)
+def test_a_malformed_mongo_uri_names_mongo_uri_in_one_line_and_status_1(tmp_path: Path, uri: str, cause: str) -> None:
+    process = crawl(tmp_path, "-s", f"MONGO_URI={uri}")
+    one_line(
+        process,
+        ExitStatus.BAD_CONFIGURATION,
+        f"ERROR: MongoDB storage misconfigured, not crawling: MONGO_URI is not a usable MongoDB connection string ({cause}",
+    )
+
+
+def test_a_busy_embedded_store_is_one_line_and_status_4(tmp_path: Path) -> None:
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "newscrawl.storage", "serve", "--data-dir", str(tmp_path / "data")],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert serve.stdout is not None and serve.stdout.readline().startswith("Serving the embedded store")
+        process = crawl(tmp_path)
+    finally:
+        serve.terminate()
+        serve.wait(timeout=10)
+    one_line(
+        process,
+        ExitStatus.STORAGE_UNAVAILABLE,
+        "another process (a crawl, or `python -m newscrawl.storage serve`) has it open; set MONGO_URI to that server instead",
+    )
+
+
+@pytest.mark.parametrize(
+    ("argument", "line"),
+    [
+        ("sinse=2025-01-01", "ERROR: Bad argument for iproini: unknown argument 'sinse'; did you mean 'since'?"),
+        ("since=notadate", "ERROR: Bad argument for iproini: since='notadate' must be a date like 2025-07-01"),
+        ("full=maybe", "ERROR: Bad argument for iproini: full='maybe' must be 1 or 0 (or true/false, yes/no)"),
+        ("base_url=http://127.0.0.1:8000/x/", "ERROR: Bad argument for iproini: base_url='http://127.0.0.1:8000/x/' must be an origin"),
+        ("nothing", "Bad command line: Invalid -a value, use -a NAME=VALUE"),
+    ],
+)
+def test_bad_arguments_are_refused_before_the_crawl_in_one_line(tmp_path: Path, argument: str, line: str) -> None:
+    process = crawl(tmp_path, "-a", argument)
+    one_line(process, ExitStatus.BAD_CONFIGURATION, line)
+    assert "Spider opened" not in process.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_an_unknown_spider_is_one_line(tmp_path: Path) -> None:
+    process = run_scrapy("crawl", "iproin", timeout=60)
+    one_line(process, ExitStatus.BAD_CONFIGURATION, "Unknown spider 'iproin'; the spiders are harborgazette, iproini")
+
+
+def test_check_runs_the_contracts_and_check_and_parse_store_nothing(tmp_path: Path) -> None:
+    environment = {"NEWSCRAWL_DATA_DIR": str(tmp_path / "data")}
+    with FixtureServer("iproini") as site:
+        check = run_scrapy("check", "iproini", "-a", f"base_url={site.url}", env=environment, timeout=60)
+        article = site.url + "/erdogan-expects-f-35-deliveries-during-trump-presidency-rejects-greek-concerns/"
+        parse = run_scrapy("parse", "--spider", "iproini", "-a", f"base_url={site.url}", article, env=environment, timeout=60)
+    assert check.returncode == 0, check.stderr
+    assert "Ran 2 contracts" in check.stderr and check.stderr.rstrip().endswith("OK")
+    assert parse.returncode == 0, parse.stderr
+    assert "Erdogan expects F-35 deliveries during Trump presidency" in parse.stdout
+    assert not (tmp_path / "data").exists()  # no store opened, no run recorded, no report
+
+
+def test_check_fails_when_the_sample_article_is_not_one(tmp_path: Path) -> None:
+    """The contract holds the sample article to the site's extraction: a copy of another site fails it."""
+    with FixtureServer("iproini") as site:
+        check = run_scrapy("check", "harborgazette", "-a", f"base_url={site.url}", timeout=60)
+    assert check.returncode == 1
+    assert "FAILED" in check.stderr
+
+
+def test_a_copy_gets_a_database_of_its_own_unless_the_command_line_names_one() -> None:
+    assert copy_database_name("newscrawl", "http://localhost:8089") == "newscrawl_copy_127_0_0_1_8089"
+    assert copy_database_name("news", "https://staging.example.com") == "news_copy_staging_example_com"
+    settings = Settings({"NEWSCRAWL_STORAGE_ENABLED": True, "MONGO_DATABASE": "newscrawl"}, priority="project")
+    use_copy_database(settings, "iproini", "http://127.0.0.1:8089")
+    assert settings["MONGO_DATABASE"] == "newscrawl_copy_127_0_0_1_8089"
+    settings = Settings({"NEWSCRAWL_STORAGE_ENABLED": True, "NEWSCRAWL_COPY_DATABASE": "staging"}, priority="project")
+    settings.set("MONGO_DATABASE", "newscrawl", priority="project")
+    use_copy_database(settings, "iproini", "http://127.0.0.1:8089")
+    assert settings["MONGO_DATABASE"] == "staging"
+    settings = Settings({"NEWSCRAWL_STORAGE_ENABLED": True}, priority="project")
+    settings.set("MONGO_DATABASE", "newscrawl", priority="cmdline")  # -s MONGO_DATABASE=newscrawl
+    use_copy_database(settings, "iproini", "http://127.0.0.1:8089")
+    assert settings["MONGO_DATABASE"] == "newscrawl"
