@@ -6,7 +6,7 @@ from datetime import datetime
 
 import scrapy
 
-#: Item fields in the order feeds write them. Documented in README.md ("Item fields").
+#: Item fields in the order feeds write them. Documented in docs/downstream.md ("Feeds").
 ARTICLE_FIELDS = (
     "url",
     "site",

@@ -38,7 +38,7 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 # Bad input: what a server sends that is not a page to read. Each case is counted under
-# newscrawl/request_failed|skipped|dropped|problems/<reason> and logged in one line (README, "Stats and logs").
+# newscrawl/request_failed|skipped|dropped|problems/<reason> and logged in one line (docs/crawling.md, "Stats and logs").
 DOWNLOADER_MIDDLEWARES = {
     # Scrapy's own, replaced in place: empty and truncated pages are retried too, retries wait for
     # Retry-After, and what is given up on fails with a named reason (newscrawl/middlewares.py).

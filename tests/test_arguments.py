@@ -21,7 +21,13 @@ def test_the_spider_declares_its_model_once() -> None:
 
 
 def test_arguments_arrive_typed() -> None:
-    spider = IproiniSpider(base_url="HTTP://LOCALHOST:8000/", start_urls=" https://iproini.gr/a ,, http://localhost:8000/b/", full="yes", since="2025-07-01", _job="j1")
+    spider = IproiniSpider(
+        base_url="HTTP://LOCALHOST:8000/",
+        start_urls=" https://iproini.gr/a ,, http://localhost:8000/b/",
+        full="yes",
+        since="2025-07-01",
+        _job="j1",
+    )
     assert spider.site_urls.base_url == "http://localhost:8000"
     assert spider.start_urls == ["http://localhost:8000/a/", "http://localhost:8000/b/"]
     assert (spider.full, spider.since, spider.args.job) == (True, datetime(2025, 7, 1, tzinfo=UTC), "j1")

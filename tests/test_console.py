@@ -25,7 +25,9 @@ def test_an_exception_is_a_few_words_at_the_end_of_its_line() -> None:
 
 
 def test_a_traceback_written_into_a_message_is_cut_off() -> None:
-    message = "Error while reading start items and requests: boom.\nTraceback (most recent call last):\n  File x\nValueError: boom"
+    message = (
+        "Error while reading start items and requests: boom.\nTraceback (most recent call last):\n  File x\nValueError: boom"
+    )
     assert ConsoleFormatter("%(message)s").format(record(message)) == "Error while reading start items and requests: boom."
 
 

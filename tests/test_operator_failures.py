@@ -107,7 +107,10 @@ def test_a_busy_embedded_store_is_one_line_and_status_4(tmp_path: Path) -> None:
         ("sinse=2025-01-01", "ERROR: Bad argument for iproini: unknown argument 'sinse'; did you mean 'since'?"),
         ("since=notadate", "ERROR: Bad argument for iproini: since='notadate' must be a date like 2025-07-01"),
         ("full=maybe", "ERROR: Bad argument for iproini: full='maybe' must be 1 or 0 (or true/false, yes/no)"),
-        ("base_url=http://127.0.0.1:8000/x/", "ERROR: Bad argument for iproini: base_url='http://127.0.0.1:8000/x/' must be an origin"),
+        (
+            "base_url=http://127.0.0.1:8000/x/",
+            "ERROR: Bad argument for iproini: base_url='http://127.0.0.1:8000/x/' must be an origin",
+        ),
         ("nothing", "Bad command line: Invalid -a value, use -a NAME=VALUE"),
     ],
 )

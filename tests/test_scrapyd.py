@@ -206,4 +206,5 @@ def test_the_cron_line_schedules_the_main_job_whose_exit_status_scrapyd_logs(tmp
     assert "MongoDB storage unavailable, not crawling: cannot reach MongoDB at 127.0.0.1:" in log
     assert "Closing spider (storage_unavailable)" in log and "Traceback" not in log
     assert "'downloader/request_count'" not in log
-    assert f"Process died: exitstatus=4 project='newscrawl' spider='iproini' job='{job}'" in (tmp_path / "scrapyd.out").read_text()
+    scrapyd_log = (tmp_path / "scrapyd.out").read_text()
+    assert f"Process died: exitstatus=4 project='newscrawl' spider='iproini' job='{job}'" in scrapyd_log

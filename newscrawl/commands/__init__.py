@@ -57,7 +57,7 @@ def fail(message: str, status: ExitStatus = ExitStatus.BAD_CONFIGURATION) -> NoR
 
 def bad_command_line(message: str) -> NoReturn:
     # Before Scrapy configures logging: straight to the console.
-    print(f"Bad command line: {message}", file=sys.stderr)
+    sys.stderr.write(f"Bad command line: {message}\n")
     sys.exit(ExitStatus.BAD_CONFIGURATION)
 
 

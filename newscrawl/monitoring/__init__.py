@@ -1,11 +1,11 @@
-"""Data quality: item validation and run monitors with Spidermon (README.md, "Data quality").
+"""Data quality: item validation and run monitors with Spidermon (docs/monitoring.md).
 
 * ``summary``: a run's numbers from its stats (articles found, stored,
   dropped; coverage of each field among the articles found).
 * ``monitors``, ``suites``: the checks run when the spider closes.
 * ``history``: previous runs in MongoDB and the sharp-drop comparison.
 * ``actions``, ``report``: the run's record, its text report and summary line.
-* ``commands``: ``scrapy crawl`` exiting non-zero when the monitors failed.
+* ``extension``: Spidermon with one line per failed monitor, and no verdict on a crawl that never crawled.
 """
 
 import warnings

@@ -28,7 +28,7 @@ from newscrawl.monitoring.monitors import (
 )
 
 #: Stats the suite sets: monitors that passed (skipped ones included) and failed. ``scrapy crawl``
-#: exits with a status of its own when the latter is not zero (newscrawl.monitoring.commands.crawl).
+#: exits with a status of its own when the latter is not zero (newscrawl.commands.crawl).
 PASSED_STAT = "newscrawl/monitors/passed"
 FAILED_STAT = "newscrawl/monitors/failed"
 

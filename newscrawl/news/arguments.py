@@ -17,7 +17,7 @@ from typing import Any, TypeVar, get_args, get_origin
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from scrapy_spider_metadata import Args
+from scrapy_spider_metadata import Args  # type: ignore[attr-defined]  # exported without __all__
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -129,5 +129,5 @@ def arguments_model(spidercls: type) -> type[BaseModel] | None:
         for base in getattr(cls, "__orig_bases__", ()):
             if get_origin(base) is Args:
                 (model,) = get_args(base)
-                return model  # type: ignore[no-any-return]
+                return model
     return None

@@ -34,7 +34,7 @@ class Reach:
         self.failed = 0
         self.last_error: BaseException | None = None
 
-    def unreachable(self, error: BaseException) -> bool:
+    def unreachable(self, error: BaseException | None) -> bool:
         """Whether *error* means no connection; if so it is counted."""
         if not isinstance(error, CONNECTION_ERRORS):
             return False

@@ -25,7 +25,7 @@ from scrapy.http import HtmlResponse, Request, Response, TextResponse, XmlRespon
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
-from scrapy_spider_metadata import Args
+from scrapy_spider_metadata import Args  # type: ignore[attr-defined]  # exported without __all__
 from twisted.python.failure import Failure
 
 from newscrawl.dates import parse_iso

@@ -36,7 +36,9 @@ def use_copy_database(settings: BaseSettings, site: str, base_url: str) -> None:
     if not settings.getbool("NEWSCRAWL_STORAGE_ENABLED"):
         return
     if (settings.getpriority("MONGO_DATABASE") or 0) >= SETTINGS_PRIORITIES["cmdline"]:
-        logger.info("Crawling a copy of %s at %s into database %s, as MONGO_DATABASE says", site, base_url, settings["MONGO_DATABASE"])
+        logger.info(
+            "Crawling a copy of %s at %s into database %s, as MONGO_DATABASE says", site, base_url, settings["MONGO_DATABASE"]
+        )
         return
     database = settings.get("NEWSCRAWL_COPY_DATABASE") or copy_database_name(settings["MONGO_DATABASE"], base_url)
     settings.set("MONGO_DATABASE", database, priority="spider")

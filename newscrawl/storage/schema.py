@@ -1,7 +1,7 @@
 """The stored article document: its JSON Schema, field groups and indexes.
 
 This module is the single definition of the document contract that downstream
-teams query (README.md, "For downstream teams", renders it). The schema uses MongoDB's
+teams query (docs/reference/schema.md is generated from it). The schema uses MongoDB's
 ``$jsonSchema`` dialect (``bsonType``) because the server enforces it as the
 collection validator; anything else that validates articles should derive its
 rules from :data:`ARTICLE_SCHEMA` rather than restate them, as

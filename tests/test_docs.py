@@ -1,0 +1,113 @@
+"""The README and the docs say what the project does: its demo runs as written, its commands are
+the ones CI and the tests run, and the generated reference pages match their sources."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from pymongo import MongoClient
+
+from newscrawl.commands import ExitStatus
+from newscrawl.news.arguments import NewsSiteArguments, argument_names
+from newscrawl.storage.embedded import EmbeddedServer
+from tests.conftest import IPROINI, PROJECT_ROOT
+from tools.docs import stale_pages
+
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+BIN = f"{Path(sys.executable).parent}/"
+
+
+def section(text: str, heading: str) -> str:
+    return text.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def code_blocks(text: str) -> list[str]:
+    return [block.strip() for block in re.findall(r"```(?:sh|cron)\n(.*?)```", text, re.S)]
+
+
+def test_the_readme_is_short() -> None:
+    assert len(README.splitlines()) <= 300
+
+
+def test_the_readme_test_command_runs_what_ci_runs() -> None:
+    _, tests = code_blocks(section(README, "Set-up on a fresh machine"))
+    readme_steps = [step.strip() for step in tests.split("&&")]
+    ci_steps = [line for line in (PROJECT_ROOT / ".ci/run").read_text().splitlines() if line.startswith(".venv/bin/")]
+    assert [step.removesuffix(" -q") for step in ci_steps] == [
+        step for step in readme_steps if step in {s.removesuffix(" -q") for s in ci_steps}
+    ]
+    assert [s.removesuffix(" -q") for s in ci_steps] == [
+        ".venv/bin/ruff check .", ".venv/bin/mypy", ".venv/bin/mkdocs build --strict", ".venv/bin/python -m pytest",
+    ]  # fmt: skip
+
+
+def test_the_generated_pages_match_their_sources() -> None:
+    assert stale_pages() == []
+
+
+def test_the_readme_names_every_spider_argument() -> None:
+    table = section(README, "Spider arguments")
+    assert [name for name in argument_names(NewsSiteArguments) if not name.startswith("_")] == re.findall(
+        r"^\| `(\w+)=", table, re.M
+    )
+
+
+def test_the_scrapyd_commands_of_the_docs_are_the_tested_ones() -> None:
+    """tests/test_scrapyd.py runs deploy/scrapyd.conf's start commands and deploy/newscrawl.cron's line."""
+    header = [
+        line.removeprefix("#   ")
+        for line in (PROJECT_ROOT / "deploy/scrapyd.conf").read_text().splitlines()
+        if line.startswith("#   ")
+    ]
+    cron = [line for line in (PROJECT_ROOT / "deploy/newscrawl.cron").read_text().splitlines() if line.startswith("*/15 ")]
+    operations = (PROJECT_ROOT / "docs/operations.md").read_text(encoding="utf-8")
+    for text in (README, operations):
+        assert "\n".join(header) in code_blocks(text)
+    assert cron[0] in code_blocks(operations)
+
+
+def test_the_offline_demo_runs_as_written(tmp_path: Path) -> None:
+    """The README's demo, block by block (the venv where the tests run; the data directory in tmp)."""
+    serve, crawl, clean = (block.replace(".venv/bin/", BIN) for block in code_blocks(section(README, "Offline demo")))
+    environment = {"NEWSCRAWL_DATA_DIR": str(tmp_path), "MONGO_URI": "", "PATH": "/usr/bin:/bin"}
+    items = PROJECT_ROOT / "items.jsonl"
+    server = subprocess.Popen(["bash", "-c", f"exec {serve}"], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline().endswith("at http://127.0.0.1:8089/ (Ctrl-C to stop)\n")
+        run = subprocess.run(
+            ["bash", "-c", crawl], cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=300
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    try:
+        assert run.returncode == ExitStatus.OK, run.stderr[-3000:]
+        urls = [line.split('"url": "', 1)[1].split('"', 1)[0] for line in items.read_text(encoding="utf-8").splitlines()]
+        assert sorted(urls) == sorted(IPROINI.expected)
+        console = run.stderr.splitlines()
+        assert (
+            " INFO: Crawling a copy of iproini at http://127.0.0.1:8089: storing into database newscrawl_copy_127_0_0_1_8089, "
+            in console[0]
+        )
+        assert any(" INFO: Run of iproini passed all 12 monitors" in line for line in console)
+        assert not [line for line in console if " DEBUG: " in line or "Traceback" in line]
+        store = EmbeddedServer(tmp_path / "mongo")
+        client = MongoClient(store.start())
+        try:
+            assert client.newscrawl_copy_127_0_0_1_8089.articles.count_documents({}) == len(IPROINI.expected)
+            assert client.newscrawl.articles.count_documents({}) == 0  # the live database is not touched
+        finally:
+            client.close()
+            store.stop()
+        removed = subprocess.run(
+            ["bash", "-c", clean], cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=60
+        )
+        assert removed.returncode == 0, removed.stderr
+        assert removed.stdout == f"Dropped database newscrawl_copy_127_0_0_1_8089 from embedded store {tmp_path / 'mongo'}\n"
+        assert not items.exists()
+    finally:
+        items.unlink(missing_ok=True)
