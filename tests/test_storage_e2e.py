@@ -10,6 +10,7 @@ from pymongo import MongoClient
 from pymongo.database import Database
 
 from newscrawl.items import ARTICLE_FIELDS
+from newscrawl.storage.copies import copy_database_name
 from newscrawl.storage.embedded import EmbeddedServer
 from newscrawl.storage.schema import ARTICLE_SCHEMA
 from tests.harness import Crawl, crawl
@@ -66,11 +67,14 @@ def test_fixture_crawl_into_the_embedded_default(tmp_path: Path) -> None:
     expected_articles = IPROINI.expected
     with FixtureServer("iproini") as server:
         result = crawl_fixture_site(server, tmp_path)
-    assert f"MongoDB storage: embedded store {tmp_path / 'mongo'} (database newscrawl" in result.text
+    # a copy of the site: stored in a database of its own, not the live one
+    database = copy_database_name("newscrawl", server.url)
+    assert f"MongoDB storage: embedded store {tmp_path / 'mongo'} (database {database}," in result.text
     store = EmbeddedServer(tmp_path / "mongo")
     client = MongoClient(store.start(), tz_aware=True)
     try:
-        assert_documents_match(list(client.newscrawl.articles.find()), expected_articles)
+        assert_documents_match(list(client[database].articles.find()), expected_articles)
+        assert "newscrawl" not in client.list_database_names()
     finally:
         client.close()
         store.stop()
