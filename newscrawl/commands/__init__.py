@@ -22,8 +22,9 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import IntEnum
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
+from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
@@ -31,6 +32,11 @@ from newscrawl.news.reach import UNREACHABLE
 from newscrawl.storage.errors import StorageMisconfigured, StorageUnavailable
 
 logger = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    _Command = ScrapyCommand
+else:
+    _Command = object
 
 
 class ExitStatus(IntEnum):
@@ -75,12 +81,17 @@ def one_line_parser_errors(parser: argparse.ArgumentParser) -> None:
     parser.error = bad_command_line  # type: ignore[method-assign]
 
 
-def store_nothing(settings: BaseSettings) -> None:
+class StoreNothing(_Command):
     """For ``check`` and ``parse``: no storage, no monitors, no run recorded, unless the command line says so.
 
     The priority is above a spider's ``custom_settings`` and below the command line, as Scrapy's ``check``
-    does for the pipelines.
+    does for the pipelines. (A mixin: Scrapy would list a command class defined here as a command.)
     """
-    priority = (SETTINGS_PRIORITIES["spider"] + SETTINGS_PRIORITIES["cmdline"]) // 2
-    settings.set("NEWSCRAWL_STORAGE_ENABLED", False, priority=priority)
-    settings.set("SPIDERMON_ENABLED", False, priority=priority)
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        with usage_errors_in_one_line():
+            super().process_options(args, opts)
+        assert self.settings is not None
+        priority = (SETTINGS_PRIORITIES["spider"] + SETTINGS_PRIORITIES["cmdline"]) // 2
+        self.settings.set("NEWSCRAWL_STORAGE_ENABLED", False, priority=priority)
+        self.settings.set("SPIDERMON_ENABLED", False, priority=priority)

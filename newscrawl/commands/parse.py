@@ -1,17 +1,11 @@
-"""``scrapy parse``: one page through a callback, storing nothing and recording no run (:func:`store_nothing`)."""
+"""``scrapy parse``: one page through a callback, storing nothing and recording no run (:class:`~newscrawl.commands.StoreNothing`)."""
 
 from __future__ import annotations
 
-import argparse
-
 from scrapy.commands.parse import Command as ScrapyParseCommand
 
-from newscrawl.commands import store_nothing, usage_errors_in_one_line
+from newscrawl.commands import StoreNothing
 
 
-class Command(ScrapyParseCommand):
-    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
-        with usage_errors_in_one_line():
-            super().process_options(args, opts)
-        assert self.settings is not None
-        store_nothing(self.settings)
+class Command(StoreNothing, ScrapyParseCommand):
+    pass
