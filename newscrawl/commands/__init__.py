@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
-from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES
 
 from newscrawl.news.reach import UNREACHABLE
 from newscrawl.storage.errors import StorageMisconfigured, StorageUnavailable

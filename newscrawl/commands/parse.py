@@ -1,4 +1,4 @@
-"""``scrapy parse``: one page through a callback, storing nothing and recording no run (:class:`~newscrawl.commands.StoreNothing`)."""
+"""``scrapy parse``: one page through a callback; stores nothing, records no run (:class:`~newscrawl.commands.StoreNothing`)."""
 
 from __future__ import annotations
 
