@@ -78,11 +78,16 @@ def replay(args: argparse.Namespace) -> int:
                 print(f"{path}: {result.records} records replayed ({counts}); moved to replayed/")
             else:
                 done = False
-                reasons = ", ".join(sorted({reason for _, reason in result.rejected}))
                 print(
-                    f"{path}: {len(result.rejected)} of {result.records} records refused again ({reasons}); file kept ({counts})",
+                    f"{path}: {len(result.rejected)} of {result.records} records not written, "
+                    f"{len(result.unreadable)} lines unreadable; file kept ({counts})",
                     file=sys.stderr,
                 )
+                for rejection in result.rejected:
+                    detail = f": {rejection.detail}" if rejection.detail else ""
+                    print(f"  {rejection.write.url}: {rejection.reason}{detail}", file=sys.stderr)
+                for line in result.unreadable:
+                    print(f"  {line}", file=sys.stderr)
     return 0 if done else 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
+from bson.codec_options import DatetimeConversion
 from pymongo import MongoClient
 from pymongo.collection import Collection
 from pymongo.database import Database
@@ -59,6 +60,9 @@ class MongoConnection:
                 appname="newscrawl",
                 tz_aware=True,
                 tzinfo=UTC,
+                # A stored date beyond Python's range comes back as a DatetimeMS instead of failing the
+                # whole read: the document it is in is then seen as damaged, and repaired.
+                datetime_conversion=DatetimeConversion.DATETIME_AUTO,
                 serverSelectionTimeoutMS=timeout_ms,
                 connectTimeoutMS=timeout_ms,
                 socketTimeoutMS=timeout_ms,

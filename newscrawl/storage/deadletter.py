@@ -68,16 +68,28 @@ class DeadLetterFile:
                 file.writelines(line + "\n" for line in lines)
 
 
-def read_dead_letters(path: Path) -> Iterator[DeadLetter]:
+def read_dead_letters(path: Path, unreadable: list[str] | None = None) -> Iterator[DeadLetter]:
+    """The records of a dead-letter file, in order.
+
+    A line that cannot be read (cut short by a crash, edited by hand) is skipped,
+    and described in *unreadable* (``line N: error``) when it is given.
+    """
     with path.open(encoding="utf-8") as file:
-        for line in file:
+        for number, line in enumerate(file, start=1):
             if not line.strip():
                 continue
-            record = json_util.loads(line, json_options=_JSON)
-            fields = record["article"]
-            write = ArticleWrite.scraped(fields) if fields is not None else ArticleWrite(record["url"])
-            write.seen_urls |= set(record["seen_urls"])
-            yield DeadLetter(record["database"], record["collection"], write, record["reason"])
+            try:
+                record = json_util.loads(line, json_options=_JSON)
+                fields = record["article"]
+                write = ArticleWrite.scraped(fields) if fields is not None else ArticleWrite(record["url"])
+                write.seen_urls |= set(record["seen_urls"])
+                letter = DeadLetter(record["database"], record["collection"], write, record["reason"])
+            except (ValueError, KeyError, TypeError) as exc:
+                if unreadable is None:
+                    raise
+                unreadable.append(f"line {number}: {type(exc).__name__}: {str(exc)[:100]}")
+                continue
+            yield letter
 
 
 def dead_letter_files(directory: Path) -> list[Path]:
