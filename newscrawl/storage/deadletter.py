@@ -23,7 +23,8 @@ from bson.json_util import JSONMode, JSONOptions
 
 from newscrawl.storage.documents import ArticleWrite
 
-_JSON = JSONOptions(json_mode=JSONMode.RELAXED, tz_aware=True, tzinfo=UTC)
+#: MongoDB Extended JSON (relaxed), read back with aware UTC dates: the form of every record kept on disk
+EXTENDED_JSON = JSONOptions(json_mode=JSONMode.RELAXED, tz_aware=True, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class DeadLetterFile:
                     "reason": reason,
                     "failed_at": failed_at,
                 },
-                json_options=_JSON,
+                json_options=EXTENDED_JSON,
                 ensure_ascii=False,
             )
             for write in writes
@@ -79,7 +80,7 @@ def read_dead_letters(path: Path, unreadable: list[str] | None = None) -> Iterat
             if not line.strip():
                 continue
             try:
-                record = json_util.loads(line, json_options=_JSON)
+                record = json_util.loads(line, json_options=EXTENDED_JSON)
                 fields = record["article"]
                 write = ArticleWrite.scraped(fields) if fields is not None else ArticleWrite(record["url"])
                 write.seen_urls |= set(record["seen_urls"])
