@@ -41,7 +41,9 @@ def summary_line(caplog: pytest.LogCaptureFixture) -> str:
     return line
 
 
-def test_dead_letters_are_not_counted_as_stored(own_server: EmbeddedServer, data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_dead_letters_are_not_counted_as_stored(
+    own_server: EmbeddedServer, data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     settings = settings_for(own_server, data_dir, MONGO_BATCH_SIZE=3)
     crawl(settings, emit([article(n) for n in range(3)]))
     admin = MongoClient(own_server.uri)
@@ -128,7 +130,11 @@ def test_unreadable_run_records_are_skipped(own_server: EmbeddedServer, data_dir
     runs.insert_many(
         [
             {**good, "articles": "many"},
-            {**good, "articles": {**good["articles"], "incomplete": "3"}, "finished_at": good["finished_at"] + timedelta(seconds=1)},
+            {
+                **good,
+                "articles": {**good["articles"], "incomplete": "3"},
+                "finished_at": good["finished_at"] + timedelta(seconds=1),
+            },
             {"spider": "synthetic", "kind": "incremental"},
         ]
     )

@@ -4,22 +4,31 @@ a crawl repairs them, a write that cannot is refused alone, and no version recor
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
-from pymongo import MongoClient
+from bson import DatetimeMS, ObjectId
+from pymongo import MongoClient, ReplaceOne
 from pymongo.database import Database
 
+from newscrawl.incremental import StoredArticles
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.storage import bootstrap
+from newscrawl.storage.deadletter import DeadLetterFile
 from newscrawl.storage.documents import ArticleWrite, article_fields
 from newscrawl.storage.embedded import EmbeddedServer
-from newscrawl.storage.plan import DAMAGED
+from newscrawl.storage.plan import DAMAGED, plan_write
 from newscrawl.storage.schema import ARTICLE_SCHEMA, stored_document_errors
 from newscrawl.storage.writer import ArticleWriter, Rejection
+from newscrawl.urls import SiteUrls
+from tests.conftest import PROJECT_ROOT
 from tests.mongo import CRAWL_TIME, article, crawl, emit
 
 RECRAWL_TIME = CRAWL_TIME + timedelta(days=1)
@@ -137,9 +146,7 @@ def test_an_older_crawl_repairs_the_history_but_keeps_the_newer_content(writer: 
     assert document["seen_urls"] == ["https://iproini.com/?p=1", "https://iproini.gr/article-1/?utm_source=x", "not a list"]
 
 
-def test_seen_urls_alone_cannot_repair_a_document_and_go_alone_to_dead_letters(
-    writer: ArticleWriter, mongo_db: Database
-) -> None:
+def test_seen_urls_alone_cannot_repair_a_document_and_go_alone_to_dead_letters(writer: ArticleWriter, mongo_db: Database) -> None:
     damage(mongo_db, 1, {"$unset": {"body": ""}})
     seen_only = ArticleWrite(url(1), seen_urls={"https://iproini.gr/copy-of-1/"})
     result = writer.write([seen_only, scraped(2), ArticleWrite(url(3), seen_urls={"https://iproini.gr/copy-of-3/"})])
@@ -240,3 +247,59 @@ def test_a_crawl_stores_every_article_when_the_store_holds_damaged_documents(
         f"Repaired the damaged stored article {url(3)} with this crawl (it had first_seen_at: wrong type)",
     ]
     assert "MongoDB storage closed: 2 inserted, 2 unchanged, 4 repaired; no dead letters" in caplog.text
+
+
+def replay(data_dir: Path, uri: str, database: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "newscrawl.storage", "--data-dir", str(data_dir), "replay", "--uri", uri],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "MONGO_DATABASE": database},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_replay_says_what_it_could_not_write_and_clears_it_once_the_store_is_repaired(
+    storage_settings: dict, mongo_uri: str, mongo_db: Database, data_dir: Path
+) -> None:
+    crawl(storage_settings, emit([article(1), article(2)]))
+    damage(mongo_db, 1, {"$unset": {"body": ""}})
+    letters = DeadLetterFile(data_dir / "deadletter" / "synthetic-1.jsonl", mongo_db.name, "articles")
+    letters.append([ArticleWrite(url(1), seen_urls={"https://iproini.gr/copy-of-1/"})], DAMAGED)
+    letters.append([scraped(2, title="Νέος τίτλος")], "NotPrimaryError")
+    with letters.path.open("a", encoding="utf-8") as file:
+        file.write('{"database": "cut short by a cra\n')
+
+    process = replay(data_dir, mongo_uri, mongo_db.name)
+    assert process.returncode == 1
+    assert process.stderr.splitlines() == [
+        f"{letters.path}: 1 of 2 records not written, 1 lines unreadable; file kept (1 updated, 1 versions)",
+        f"  {url(1)}: DamagedStoredArticle: body: missing",
+        "  line 3: JSONDecodeError: Invalid control character at: line 1 column 33 (char 32)",
+    ]
+    assert letters.path.exists()
+
+    # a crawl repairs the document; the cut line is removed by hand; the replay then clears the file
+    crawl(storage_settings, emit([article(1)]))
+    letters.path.write_text("".join(letters.path.read_text(encoding="utf-8").splitlines(keepends=True)[:2]), encoding="utf-8")
+    process = replay(data_dir, mongo_uri, mongo_db.name)
+    assert process.returncode == 0, process.stderr
+    assert process.stdout.splitlines()[-1] == f"{letters.path}: 2 records replayed (1 merged, 1 unchanged); moved to replayed/"
+    assert "https://iproini.gr/copy-of-1/" in mongo_db.articles.find_one({"url": url(1)})["seen_urls"]
+    assert_well_typed(mongo_db)
+
+
+def test_a_date_python_cannot_read_is_damage() -> None:
+    """A real MongoDB can hold dates beyond Python's range (secantus cannot): pymongo returns them as
+    DatetimeMS (``datetime_conversion="datetime_auto"``), and they count as damage, not a failed read."""
+    healthy = {"_id": ObjectId(), **scraped(1, crawled_at=CRAWL_TIME).document()}
+    stored = {**healthy, "first_seen_at": DatetimeMS(2**62)}
+    plan = plan_write(scraped(1), stored)
+    assert (plan.kind, plan.damage) == ("repaired", {"first_seen_at": ["wrong_type"]})
+    assert isinstance(plan.operation, ReplaceOne)
+    assert plan.operation._doc["first_seen_at"] == CRAWL_TIME
+    site = SiteUrls("https://www.iproini.com", ["www.iproini.com", "iproini.gr"])
+    documents = [healthy, {**healthy, "url": url(2), "crawled_at": DatetimeMS(2**62)}]
+    loaded = StoredArticles.from_documents(documents, site)
+    assert (len(loaded), loaded.unreadable, site.key(url(1)) in loaded) == (1, 1, True)
