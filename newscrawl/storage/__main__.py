@@ -1,7 +1,8 @@
 """Storage commands.
 
-``python -m newscrawl.storage serve [--port 27017]``
-    Serve the embedded store on a port, for pymongo, mongosh or Compass, until Ctrl-C.
+``python -m newscrawl.storage serve [--host 127.0.0.1] [--port 27017] [--auth]``
+    Serve the embedded store on a port, for pymongo, mongosh or Compass, until Ctrl-C. Only on
+    loopback, unless access control is on (``--auth``: users created beforehand, see docs/credentials.md).
 ``python -m newscrawl.storage replay [--uri URI] [FILE ...]``
     Replay dead-letter files (default: every file waiting in NEWSCRAWL_DATA_DIR/deadletter/)
     into MONGO_URI, or into the embedded store when it is unset.
@@ -12,8 +13,10 @@ Settings come from the project settings and the environment, as for a crawl.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Sequence
@@ -41,9 +44,25 @@ def _config(args: argparse.Namespace) -> MongoConfig:
     return MongoConfig.from_settings(settings)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether every address *host* names is a loopback one (127.0.0.0/8, ::1)."""
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError):
+        return False
+    return all(ipaddress.ip_address(address.split("%", 1)[0]).is_loopback for address in addresses)
+
+
 def serve(args: argparse.Namespace) -> int:
+    if not args.auth and not is_loopback(args.host):
+        print(
+            f"Not serving on {args.host}: it is not a loopback address, and without access control anyone who "
+            "reaches it could read and change the store. Serve on 127.0.0.1, or add --auth (see docs/credentials.md).",
+            file=sys.stderr,
+        )
+        return 2
     config = _config(args)
-    server = EmbeddedServer(config.embedded_path, args.host, args.port)
+    server = EmbeddedServer(config.embedded_path, args.host, args.port, require_auth=args.auth)
     uri = server.start()
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -96,7 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", help="NEWSCRAWL_DATA_DIR (default: setting, env, or .data/ in the project)")
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser("serve", help="serve the embedded store on a port")
-    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on: loopback only, unless --auth")
+    serve_parser.add_argument("--auth", action="store_true", help="require authentication (create the users first)")
     serve_parser.add_argument("--port", type=int, default=27017)
     serve_parser.set_defaults(run=serve)
     replay_parser = commands.add_parser("replay", help="replay dead-letter files idempotently")

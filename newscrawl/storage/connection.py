@@ -9,9 +9,9 @@ from bson.codec_options import DatetimeConversion
 from pymongo import MongoClient
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import ConfigurationError, ConnectionFailure, OperationFailure, PyMongoError
+from pymongo.errors import ConfigurationError, ConnectionFailure, InvalidURI, OperationFailure, PyMongoError
 
-from newscrawl.logredact import redact
+from newscrawl.logredact import redact_uri
 from newscrawl.storage import bootstrap
 from newscrawl.storage.config import MongoConfig, uri_hosts
 from newscrawl.storage.embedded import EmbeddedServer
@@ -29,6 +29,8 @@ class MongoConnection:
         self.config = config
         self.embedded: EmbeddedServer | None = None
         self.client: MongoClient[dict[str, Any]] | None = None
+        #: the connection string used (MONGO_URI, or MONGO_URI_FILE's); None for the embedded store
+        self.uri: str | None = None
         #: whether the server accepted the $jsonSchema validator
         self.validated = False
 
@@ -40,22 +42,34 @@ class MongoConnection:
     def where(self) -> str:
         """The store for a log line: the URI without password, or the embedded data path."""
         target = f"database {self.config.database}, collection {self.config.collection}"
-        if self.config.uri is None:
+        if self.uri is None:
             return f"embedded store {self.config.embedded_path} ({target})"
-        return f"{redact(self.config.uri)} ({target})"
+        return f"{redact_uri(self.uri, self.uri)} ({target})"
 
     def open(self) -> None:
         """Connect, check the server answers, prepare the collections. Blocking.
 
         Raises :class:`StorageUnavailable` with a one-line explanation.
         """
-        uri = self.config.uri
+        uri = self.uri = self.config.connection_uri()
         if uri is None:
             self.embedded = EmbeddedServer(self.config.embedded_path)
             uri = self.embedded.start()
+        try:
+            self.client = self._client(uri)
+            self.client.admin.command("ping")
+            self.validated = bootstrap.prepare(
+                self.client[self.config.database], self.config.collection, self.config.versions_collection
+            )
+        except PyMongoError as exc:
+            self.close()
+            # Whatever the URI's shape, its password appears in no message, pymongo's own included.
+            raise StorageUnavailable(redact_uri(self._explain(exc, uri), uri)) from None
+
+    def _client(self, uri: str) -> MongoClient[dict[str, Any]]:
         timeout_ms = int(self.config.timeout * 1000)
         try:
-            self.client = MongoClient(
+            return MongoClient(
                 uri,
                 appname="newscrawl",
                 tz_aware=True,
@@ -67,18 +81,13 @@ class MongoConnection:
                 connectTimeoutMS=timeout_ms,
                 socketTimeoutMS=timeout_ms,
             )
-            self.client.admin.command("ping")
-            self.validated = bootstrap.prepare(
-                self.client[self.config.database], self.config.collection, self.config.versions_collection
-            )
-        except PyMongoError as exc:
-            self.close()
-            raise StorageUnavailable(redact(self._explain(exc, uri))) from None
+        except ValueError as exc:  # pymongo's parser raises it for a bad port, say
+            raise InvalidURI(str(exc)) from None
 
     def _explain(self, exc: PyMongoError, uri: str) -> str:
-        hosts = uri_hosts(uri)
         if isinstance(exc, ConfigurationError):
             return f"invalid MONGO_URI {uri}: {describe(exc)}"
+        hosts = uri_hosts(uri)
         if isinstance(exc, ConnectionFailure):
             return f"cannot reach MongoDB at {hosts} within {self.config.timeout:g}s ({describe(exc)})"
         if isinstance(exc, OperationFailure) and exc.code == AUTHENTICATION_FAILED:
