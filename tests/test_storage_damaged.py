@@ -7,15 +7,13 @@ import logging
 import os
 import subprocess
 import sys
-import threading
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bson import DatetimeMS, ObjectId
-from pymongo import MongoClient, ReplaceOne
+from pymongo import ReplaceOne
 from pymongo.database import Database
 
 from newscrawl.incremental import StoredArticles
@@ -29,7 +27,7 @@ from newscrawl.storage.schema import ARTICLE_SCHEMA, stored_document_errors
 from newscrawl.storage.writer import ArticleWriter, Rejection
 from newscrawl.urls import SiteUrls
 from tests.conftest import PROJECT_ROOT
-from tests.mongo import CRAWL_TIME, article, crawl, emit
+from tests.mongo import CRAWL_TIME, WriteRace, article, crawl, emit
 
 RECRAWL_TIME = CRAWL_TIME + timedelta(days=1)
 EARLIER = CRAWL_TIME - timedelta(days=3)
@@ -171,57 +169,28 @@ def test_no_version_is_kept_for_a_replacement_the_server_refuses(writer: Article
 def test_no_version_is_kept_for_a_replacement_another_writer_beat(own_server: EmbeddedServer) -> None:
     """Writer A reads A's content, then B replaces it with C before A's guarded update: A's version of
     the change A→B never happened and is deleted; A writes its content again over C, keeping C."""
-    slow = MongoClient(own_server.uri, appname="slow-writer", tz_aware=True)
-    fast = MongoClient(own_server.uri, appname="fast-writer", tz_aware=True)
-    bootstrap.prepare(fast.db, "articles", "versions")
-    ArticleWriter(fast.db.articles, fast.db.versions).write([scraped(1, crawled_at=CRAWL_TIME)])
-    first = fast.db.articles.find_one()["content_hash"]
-    # The slow writer's first update (its versions write) waits at the server, after its find.
-    slow.admin.command(
-        "configureFailPoint",
-        "failCommand",
-        mode={"times": 1},
-        data={"failCommands": ["update"], "appName": "slow-writer", "blockConnection": True, "blockTimeMS": 400},
-    )
-    results = {}
+    race = WriteRace(own_server)  # the slow writer's versions write waits
+    race.writer(race.fast).write([scraped(1, crawled_at=CRAWL_TIME)])
+    first = race.database.articles.find_one()["content_hash"]
     mine, theirs = scraped(1, title="Τίτλος Β"), scraped(1, title="Τίτλος Γ")
-    thread = threading.Thread(target=lambda: results.update(slow=ArticleWriter(slow.db.articles, slow.db.versions).write([mine])))
-    thread.start()
-    time.sleep(0.1)
-    results["fast"] = ArticleWriter(fast.db.articles, fast.db.versions).write([theirs])
-    thread.join()
-    assert results["fast"].counts == {"updated": 1, "versions": 1}
-    assert results["slow"].counts == {"conflicts": 1, "updated": 1, "versions": 1}
-    transitions = {(v["content_hash"], v["replaced_by"]) for v in fast.db.versions.find()}
+    slow, fast = race.run([mine], [theirs])
+    assert fast.counts == {"updated": 1, "versions": 1}
+    assert slow.counts == {"conflicts": 1, "updated": 1, "versions": 1}
+    transitions = {(v["content_hash"], v["replaced_by"]) for v in race.database.versions.find()}
     assert transitions == {(first, theirs.content_hash), (theirs.content_hash, mine.content_hash)}
-    assert fast.db.articles.find_one()["content_hash"] == mine.content_hash
+    assert race.database.articles.find_one()["content_hash"] == mine.content_hash
 
 
 def test_a_repair_beaten_by_another_writer_is_planned_again(own_server: EmbeddedServer) -> None:
-    slow = MongoClient(own_server.uri, appname="slow-writer", tz_aware=True)
-    fast = MongoClient(own_server.uri, appname="fast-writer", tz_aware=True)
-    bootstrap.prepare(fast.db, "articles", "versions")
-    ArticleWriter(fast.db.articles, fast.db.versions).write([scraped(1, crawled_at=CRAWL_TIME)])
-    fast.db.articles.update_one({"url": url(1)}, {"$unset": {"content_hash": ""}}, bypass_document_validation=True)
-    slow.admin.command(
-        "configureFailPoint",
-        "failCommand",
-        mode={"times": 1},
-        data={"failCommands": ["update"], "appName": "slow-writer", "blockConnection": True, "blockTimeMS": 400},
-    )
-    results = {}
-    thread = threading.Thread(
-        target=lambda: results.update(slow=ArticleWriter(slow.db.articles, slow.db.versions).write([scraped(1)]))
-    )
-    thread.start()
-    time.sleep(0.1)
-    results["fast"] = ArticleWriter(fast.db.articles, fast.db.versions).write([scraped(1, title="Τίτλος Γ")])
-    thread.join()
-    assert results["fast"].counts == {"repaired": 1}
+    race = WriteRace(own_server)  # the slow writer's repair waits
+    race.writer(race.fast).write([scraped(1, crawled_at=CRAWL_TIME)])
+    race.database.articles.update_one({"url": url(1)}, {"$unset": {"content_hash": ""}}, bypass_document_validation=True)
+    slow, fast = race.run([scraped(1)], [scraped(1, title="Τίτλος Γ")])
+    assert fast.counts == {"repaired": 1}
     # the slow writer's repair found the document repaired meanwhile: it is written as an update of that
-    assert results["slow"].counts == {"conflicts": 1, "updated": 1, "versions": 1}
-    assert fast.db.articles.find_one()["title"] == article(1)["title"]
-    assert fast.db.articles.count_documents({}) == 1
+    assert slow.counts == {"conflicts": 1, "updated": 1, "versions": 1}
+    assert race.database.articles.find_one()["title"] == article(1)["title"]
+    assert race.database.articles.count_documents({}) == 1
 
 
 def test_a_crawl_stores_every_article_when_the_store_holds_damaged_documents(
@@ -274,7 +243,7 @@ def test_replay_says_what_it_could_not_write_and_clears_it_once_the_store_is_rep
     process = replay(data_dir, mongo_uri, mongo_db.name)
     assert process.returncode == 1
     assert process.stderr.splitlines() == [
-        f"{letters.path}: 1 of 2 records not written, 1 lines unreadable; file kept (1 updated, 1 versions)",
+        f"{letters.path}: 1 of 2 records not written, 1 unreadable line; file kept (1 updated, 1 versions)",
         f"  {url(1)}: DamagedStoredArticle: body: missing",
         "  line 3: JSONDecodeError: Invalid control character at: line 1 column 33 (char 32)",
     ]

@@ -97,11 +97,10 @@ def replay(args: argparse.Namespace) -> int:
                 print(f"{path}: {result.records} records replayed ({counts}); moved to replayed/")
             else:
                 done = False
-                print(
-                    f"{path}: {len(result.rejected)} of {result.records} records not written, "
-                    f"{len(result.unreadable)} lines unreadable; file kept ({counts})",
-                    file=sys.stderr,
-                )
+                problems = [f"{len(result.rejected)} of {result.records} records not written"]
+                if unreadable := len(result.unreadable):
+                    problems.append(f"{unreadable} unreadable line{'s' if unreadable > 1 else ''}")
+                print(f"{path}: {', '.join(problems)}; file kept ({counts})", file=sys.stderr)
                 for rejection in result.rejected:
                     detail = f": {rejection.detail}" if rejection.detail else ""
                     print(f"  {rejection.write.url}: {rejection.reason}{detail}", file=sys.stderr)
