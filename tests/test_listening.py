@@ -7,6 +7,7 @@ listens on (its own sockets, from /proc). Turning either console on shows what t
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -34,8 +35,6 @@ class WaitingSpider(scrapy.Spider):
         self.ready, self.release = Path(ready), Path(release)
 
     async def start(self) -> AsyncIterator[Any]:
-        import asyncio
-
         self.ready.touch()
         deadline = time.monotonic() + 60
         while not self.release.exists() and time.monotonic() < deadline:
