@@ -49,6 +49,13 @@ SETTINGS: tuple[Setting, ...] = (
         from_env=True,
         group="Storage",
     ),
+    Setting(
+        "MONGO_URI_FILE",
+        None,
+        "File holding the connection string, readable by its owner only; used when `MONGO_URI` is unset (docs/credentials.md).",
+        from_env=True,
+        group="Storage",
+    ),
     Setting("MONGO_DATABASE", "newscrawl", "Database of the articles, their versions and the run history.", True, "Storage"),
     Setting(
         "NEWSCRAWL_COPY_DATABASE",

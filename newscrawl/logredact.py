@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
+from urllib.parse import unquote_plus
 
 from scrapy.crawler import Crawler
 
@@ -28,6 +29,27 @@ def _mask(match: re.Match[str]) -> str:
 def redact(text: str) -> str:
     """``text`` with the password of every ``scheme://user:password@`` replaced by ``***``."""
     return _USERINFO.sub(_mask, text) if "://" in text else text
+
+
+def uri_password(uri: str) -> str | None:
+    """The password of a connection string, found even in one no parser accepts (``mongodb//u:p@h/``).
+
+    Whatever stands between the first ``:`` of the userinfo and its last ``@``
+    (before any query string) is taken for the password.
+    """
+    rest = uri.split("//", 1)[-1].split("?", 1)[0]
+    userinfo, at, _host = rest.rpartition("@")
+    _user, colon, password = userinfo.partition(":")
+    return password if at and colon and password else None
+
+
+def redact_uri(text: str, uri: str) -> str:
+    """``text`` redacted, and with the password of *uri* masked wherever it appears, percent-encoded or not."""
+    text = redact(text)
+    if (password := uri_password(uri)) is not None:
+        for secret in sorted({password, unquote_plus(password)}, key=len, reverse=True):
+            text = text.replace(secret, "***")
+    return text
 
 
 def _redact_record(record: logging.LogRecord) -> None:

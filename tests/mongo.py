@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,8 +28,11 @@ from pymongo.database import Database
 from scrapy.crawler import Crawler
 
 from newscrawl.items import ArticleItem
+from newscrawl.storage import bootstrap
+from newscrawl.storage.documents import ArticleWrite
 from newscrawl.storage.embedded import EmbeddedServer
 from newscrawl.storage.extension import Storage
+from newscrawl.storage.writer import ArticleWriter, WriteResult
 from tests.harness import crawl_many
 
 Script = Callable[[scrapy.Spider], AsyncIterator[Any]]
@@ -222,3 +228,38 @@ async def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> No
 def in_thread(function: Callable[[], Any]) -> Awaitable[Any]:
     """Run blocking test code (stopping a server, say) from a spider script."""
     return asyncio.to_thread(function)
+
+
+@dataclass
+class WriteRace:
+    """Two writers on one server: the slow one's first *command* waits at the server, after its find,
+    while the fast one writes. The fast writer's client is ``database``'s."""
+
+    server: EmbeddedServer
+    #: the command the slow writer waits at: "insert", or "update" (its versions or its updates)
+    command: str = "update"
+
+    def __post_init__(self) -> None:
+        self.slow = MongoClient(self.server.uri, appname="slow-writer", tz_aware=True)
+        self.fast = MongoClient(self.server.uri, appname="fast-writer", tz_aware=True)
+        self.database = self.fast.db
+        bootstrap.prepare(self.database, "articles", "versions")  # the unique url index decides the race
+
+    def writer(self, client: MongoClient) -> ArticleWriter:
+        return ArticleWriter(client.db.articles, client.db.versions)
+
+    def run(self, slow: list[ArticleWrite], fast: list[ArticleWrite]) -> tuple[WriteResult, WriteResult]:
+        """The slow writer's result, and the fast one's."""
+        self.slow.admin.command(
+            "configureFailPoint",
+            "failCommand",
+            mode={"times": 1},
+            data={"failCommands": [self.command], "appName": "slow-writer", "blockConnection": True, "blockTimeMS": 400},
+        )
+        results: dict[str, WriteResult] = {}
+        thread = threading.Thread(target=lambda: results.update(slow=self.writer(self.slow).write(slow)))
+        thread.start()
+        time.sleep(0.1)
+        results["fast"] = self.writer(self.fast).write(fast)
+        thread.join()
+        return results["slow"], results["fast"]

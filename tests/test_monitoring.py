@@ -80,7 +80,10 @@ def test_invalid_articles_are_counted_and_reported_with_their_field(
     assert f"  FAIL     Item validation: {failure}\n" in report.read_text(encoding="utf-8")
     ((level, line),) = messages(caplog, "newscrawl.monitoring.actions")
     assert level == "ERROR"
-    assert line.startswith("Run of synthetic FAILED 1 of 12 monitors (Item validation): 4 articles found, 3 stored; ")
+    assert line.startswith(
+        "Run of synthetic FAILED 1 of 12 monitors (Item validation): "
+        "4 articles found, 3 stored (3 new, 0 updated, 0 unchanged), 0 dead-lettered; "
+    )
     assert line.endswith(f"; report {report}")
 
 

@@ -64,17 +64,23 @@ def test_the_fixture_site_passes_every_monitor_and_each_run_is_recorded(
         second = crawl(server, mongo_uri, mongo_db, tmp_path)  # incremental: nothing new
     assert (first.stat("newscrawl/monitors/failed"), first.stat("newscrawl/monitors/passed")) == (0, 12)
     assert summary_line(first.text) == (
-        f"Run of iproini passed all 12 monitors (4 skipped): {total} articles found, {total} stored; "
+        f"Run of iproini passed all 12 monitors (4 skipped): {total} articles found, "
+        f"{total} stored ({total} new, 0 updated, 0 unchanged), 0 dead-lettered; "
         f"coverage title 100.0%, body 100.0%, language 100.0%, categories 100.0%, published_at {dated / total:.1%}, "
         f"authors {sum(1 for a in expected_articles.values() if a['authors']) / total:.1%}; "
         f"report {tmp_path / 'job.report.txt'}"
     )
     report = (tmp_path / "job.report.txt").read_text(encoding="utf-8")
     assert report.startswith("iproini crawl: PASSED\n")
+    assert f"  found      {total} ({total} kept, 0 dropped as incomplete, 0 dropped as invalid)\n" in report
+    assert f"  storage    {total} stored ({total} new, 0 updated, 0 unchanged), 0 dead-lettered\n" in report
     assert f"  published_at     {dated / total:>8.1%}   {f'{dated} / {total}':>9}         90%\n" in report
     assert "  FAIL" not in report
 
-    assert summary_line(second.text).startswith("Run of iproini passed all 12 monitors (4 skipped): 0 articles found, 0 stored; ")
+    assert summary_line(second.text).startswith(
+        "Run of iproini passed all 12 monitors (4 skipped): 0 articles found, 0 stored (0 new, 0 updated, 0 unchanged), "
+        "0 dead-lettered; "
+    )
     runs = list(mongo_db.runs.find().sort("finished_at", 1))
     # runs of a copy of the site (here the fixtures) are told apart from the live site's
     assert [(run["kind"], run["articles"]["found"], run["passed"]) for run in runs] == [
@@ -114,7 +120,10 @@ def test_a_theme_change_fails_the_coverage_monitor_naming_the_fields(mongo_uri: 
     assert f"[newscrawl.monitoring.extension] WARNING: [Spidermon] FAIL Field coverage: {failure}\n" in log
     assert "Traceback" not in log
     (line,) = re.findall(r"\[newscrawl\.monitoring\.actions\] \w+: (Run of .*)", log)
-    assert line.startswith(f"Run of iproini FAILED 1 of 12 monitors (Field coverage): {total} articles found, {stored} stored; ")
+    assert line.startswith(
+        f"Run of iproini FAILED 1 of 12 monitors (Field coverage): {total} articles found, "
+        f"{stored} stored ({stored} new, 0 updated, 0 unchanged), 0 dead-lettered; "
+    )
     (report,) = (tmp_path / "reports").glob("iproini-*.txt")
     text = report.read_text(encoding="utf-8")
     assert text.startswith("iproini crawl: FAILED\n")

@@ -69,8 +69,8 @@ def test_unavailable_storage_is_one_line_and_status_4(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("uri", "cause"),
     [
-        (f"mongodb//crawler:{PASSWORD}@db1/", "InvalidURI: Invalid URI scheme"),
-        (f"mongodb://crawler:{PASSWORD}@db1:99999/", "ValueError: Port must be an integer between 0 and 65535"),
+        (f"mongodb//crawler:{PASSWORD}@db1/", "mongodb//crawler:***@db1/ (InvalidURI: Invalid URI scheme"),
+        (f"mongodb://crawler:{PASSWORD}@db1:99999/", "mongodb://crawler:***@db1:99999/ (InvalidURI: Port must be an integer"),
     ],
     ids=["no-scheme", "port-out-of-range"],
 )
@@ -79,7 +79,7 @@ def test_a_malformed_mongo_uri_names_mongo_uri_in_one_line_and_status_1(tmp_path
     one_line(
         process,
         ExitStatus.BAD_CONFIGURATION,
-        f"ERROR: MongoDB storage misconfigured, not crawling: MONGO_URI is not a usable MongoDB connection string ({cause}",
+        f"ERROR: MongoDB storage misconfigured, not crawling: MONGO_URI is not a usable MongoDB connection string: {cause}",
     )
 
 

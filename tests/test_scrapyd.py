@@ -35,10 +35,14 @@ DEPLOY = PROJECT_ROOT / "deploy"
 
 
 def documented_start(root: Path, mongo_uri: str) -> str:
-    """The commands in deploy/scrapyd.conf's header that start Scrapyd, here: paths, URI and password of the test."""
+    """The commands in deploy/scrapyd.conf's header that start Scrapyd, here: the test's paths and password,
+    and its connection string in a file only this user reads, as docs/credentials.md says."""
+    uri_file = root.parent / f"{root.name}-mongo-uri"  # outside Scrapyd's directory, as /etc/newscrawl is
+    uri_file.write_text(mongo_uri + "\n", encoding="utf-8")
+    uri_file.chmod(0o600)
     header = [line.removeprefix("#   ") for line in (DEPLOY / "scrapyd.conf").read_text().splitlines() if line.startswith("#   ")]
     script = "\n".join(header).replace("/srv/newscrawl/.venv/bin/", f"{BIN}/").replace("/var/lib/scrapyd", str(root))
-    return script.replace("mongodb://db1:27017/", mongo_uri).replace("change-me", PASSWORD)
+    return script.replace("/etc/newscrawl/mongo-uri", str(uri_file)).replace("change-me", PASSWORD)
 
 
 class Scrapyd:

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
-from pymongo import MongoClient
 from pymongo.database import Database
 
-from newscrawl.storage import bootstrap
 from newscrawl.storage.documents import ArticleWrite, article_fields
 from newscrawl.storage.embedded import EmbeddedServer
-from newscrawl.storage.writer import ArticleWriter
-from tests.mongo import CRAWL_TIME, article, emit, run_crawl_in_process
+from tests.mongo import CRAWL_TIME, WriteRace, article, emit, run_crawl_in_process
 
 
 def test_concurrent_crawls_store_each_article_once(storage_settings: dict, mongo_db: Database) -> None:
@@ -32,25 +26,9 @@ def test_concurrent_crawls_store_each_article_once(storage_settings: dict, mongo
 def test_an_insert_that_loses_the_race_is_written_as_an_update(own_server: EmbeddedServer) -> None:
     """Writer A reads before writer B inserts, and inserts after: DuplicateKeyError, retried as updates."""
     writes = [ArticleWrite.scraped(article_fields(article(n), site="", received_at=CRAWL_TIME)) for n in range(5)]
-    slow = MongoClient(own_server.uri, appname="slow-writer", tz_aware=True)
-    fast = MongoClient(own_server.uri, appname="fast-writer", tz_aware=True)
-    bootstrap.prepare(fast.db, "articles", "versions")  # the unique url index decides the race
-    # The slow writer's first insert waits at the server, after its find has seen no article.
-    slow.admin.command(
-        "configureFailPoint",
-        "failCommand",
-        mode={"times": 1},
-        data={"failCommands": ["insert"], "appName": "slow-writer", "blockConnection": True, "blockTimeMS": 400},
-    )
-    results = {}
-    slow_thread = threading.Thread(
-        target=lambda: results.update(slow=ArticleWriter(slow.db.articles, slow.db.versions).write(writes))
-    )
-    slow_thread.start()
-    time.sleep(0.1)
-    results["fast"] = ArticleWriter(fast.db.articles, fast.db.versions).write(writes)
-    slow_thread.join()
-    assert results["fast"].counts == {"inserted": 5}
-    assert results["slow"].counts == {"conflicts": 5, "unchanged": 5}
-    assert results["slow"].rejected == []
-    assert fast.db.articles.count_documents({}) == 5
+    race = WriteRace(own_server, command="insert")  # the slow writer's first insert waits, after its find saw nothing
+    slow, fast = race.run(writes, writes)
+    assert fast.counts == {"inserted": 5}
+    assert slow.counts == {"conflicts": 5, "unchanged": 5}
+    assert slow.rejected == []
+    assert race.database.articles.count_documents({}) == 5

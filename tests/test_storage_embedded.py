@@ -33,6 +33,7 @@ def test_defaults() -> None:
     config = MongoConfig.from_settings(defaults())
     assert config == MongoConfig(
         uri=None,
+        uri_file=None,
         database="newscrawl",
         collection="articles",
         versions_collection="article_versions",
@@ -62,7 +63,7 @@ def test_deployment_settings_come_from_the_environment_and_the_command_line_wins
     )  # fmt: skip
     assert config.data_dir == tmp_path
     assert {setting.name for setting in SETTINGS if setting.from_env} == {
-        "MONGO_URI", "MONGO_DATABASE", "MONGO_COLLECTION", "MONGO_VERSIONS_COLLECTION", "MONGO_BATCH_SIZE",
+        "MONGO_URI", "MONGO_URI_FILE", "MONGO_DATABASE", "MONGO_COLLECTION", "MONGO_VERSIONS_COLLECTION", "MONGO_BATCH_SIZE",
         "MONGO_FLUSH_INTERVAL", "MONGO_TIMEOUT", "MONGO_RETRY_ATTEMPTS", "MONGO_RETRY_BACKOFF",
         "NEWSCRAWL_DATA_DIR", "NEWSCRAWL_CHROMIUM",
     }  # fmt: skip
@@ -148,7 +149,7 @@ def test_replay_into_the_embedded_store_keeps_what_is_refused_again(tmp_path: Pa
         f"Replaying 1 dead-letter file(s) into embedded store {tmp_path / 'mongo'} (database newscrawl, collection articles)\n"
     )
     assert process.stderr == (
-        f"{letters.path}: 1 of 4 records refused again (DocumentValidationFailure); file kept (3 inserted)\n"
+        f"{letters.path}: 1 of 4 records not written; file kept (3 inserted)\n  urn:x: DocumentValidationFailure\n"
     )
     assert letters.path.exists()
     server = EmbeddedServer(tmp_path / "mongo")

@@ -89,7 +89,8 @@ class FileReport(CreateFileReport):
 
 
 class LogSummary(Action):
-    """One log line with the outcome, the article numbers, the thresholded coverage and the report's path."""
+    """One log line with the outcome, the article numbers (found; stored, by kind; dead-lettered), the
+    thresholded coverage and the report's path."""
 
     def run_action(self) -> None:
         summary = run_summary(self)
@@ -104,11 +105,11 @@ class LogSummary(Action):
             outcome = f"FAILED {len(summary.failed_monitors)} of {total} monitors ({failed})"
         logger.log(
             logging.INFO if summary.passed else logging.ERROR,
-            "Run of %s %s: %d articles found, %d stored; coverage %s; report %s",
+            "Run of %s %s: %d articles found, %s; coverage %s; report %s",
             summary.spider,
             outcome,
             summary.found,
-            summary.stored,
+            summary.storage.describe(),
             coverage,
             self.data.meta.get("report_path") or "not written",
         )

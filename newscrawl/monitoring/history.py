@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+from datetime import UTC, datetime
+from pathlib import Path
 from statistics import median
 from typing import Any
 
+from bson import json_util
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
@@ -25,6 +29,7 @@ from scrapy.exceptions import NotConfigured
 
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.monitoring.summary import RunSummary, crawl_kind
+from newscrawl.storage.deadletter import EXTENDED_JSON
 from newscrawl.storage.extension import Storage
 from newscrawl.storage.retry import describe
 
@@ -39,6 +44,8 @@ class RunHistory:
     Both go through the crawl's storage (:class:`~newscrawl.storage.extension.Storage`),
     open from before the first request until the engine stops, after the close
     monitors. A crawl without storage has no history: nothing is read or recorded.
+    A run that cannot be recorded (MongoDB went away during the run) is kept as a
+    JSON file in ``NEWSCRAWL_DATA_DIR/runs/``, and recorded by the next run when it opens.
     """
 
     def __init__(self, crawler: Crawler):
@@ -47,6 +54,8 @@ class RunHistory:
         self.storage: Storage | None = None
         self.collection: str = crawler.settings["NEWSCRAWL_RUNS_COLLECTION"]
         self.limit = crawler.settings.getint("NEWSCRAWL_MONITOR_HISTORY_RUNS")
+        #: run records waiting to be written
+        self.pending = Path(crawler.settings["NEWSCRAWL_DATA_DIR"]) / "runs"
         #: previous runs of the same spider and kind, newest first; None when not read
         self.previous: list[RunSummary] | None = None
         #: why the previous runs could not be read
@@ -62,32 +71,78 @@ class RunHistory:
 
     @property
     def enabled(self) -> bool:
-        return self.previous is not None
+        """Whether runs are compared and recorded: the crawl has a store."""
+        return self.storage is not None and self.storage.is_open
 
-    def _runs(self) -> Collection[dict[str, Any]]:
-        assert self.storage is not None
-        return self.storage.database[self.collection]
+    def _runs(self, database: str | None = None, collection: str | None = None) -> Collection[dict[str, Any]]:
+        assert self.storage is not None and self.storage.connection.client is not None
+        return self.storage.connection.client[database or self.storage.config.database][collection or self.collection]
 
     async def spider_opened(self, spider: Spider) -> None:
         self.storage = self.crawler.get_extension(Storage)
-        if self.storage is None or not self.storage.is_open:
+        if not self.enabled:
             logger.info("No MongoDB storage in this crawl: runs are neither compared nor recorded")
             return
         try:
+            await asyncio.to_thread(self._record_pending)
             self.previous = await asyncio.to_thread(self._read, spider.name, crawl_kind(spider))
         except PyMongoError as exc:
             self.error = describe(exc)
             logger.warning("Could not read the previous runs of %s: %s", spider.name, self.error)
 
     def _read(self, spider: str, kind: str) -> list[RunSummary]:
+        """The previous runs; a record that is not one (damaged, or written by other code) is skipped."""
         cursor = self._runs().find({"spider": spider, "kind": kind}, {"_id": 0}).sort("finished_at", DESCENDING)
-        return [RunSummary.from_document(document) for document in cursor.limit(self.limit)]
+        runs, unreadable = [], 0
+        for document in cursor.limit(self.limit):
+            try:
+                runs.append(RunSummary.from_document(document))
+            except (KeyError, TypeError, ValueError):
+                unreadable += 1
+        if unreadable:
+            logger.warning("Skipped %d unreadable records of previous runs of %s (%s)", unreadable, spider, kind)
+        return runs
 
     def record(self, summary: RunSummary) -> None:
-        """Store *summary*. Blocking; raises PyMongoError when it cannot."""
-        runs = self._runs()
+        """Store *summary*; when MongoDB cannot take it, keep it on disk for the next run. Blocking."""
+        document = summary.document()
+        try:
+            self._insert(self._runs(), document)
+        except PyMongoError as exc:
+            # insert_one gave the document its _id before sending it: writing it again is idempotent.
+            name = f"{summary.spider}-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{os.getpid()}.json"
+            record = {"database": self._runs().database.name, "collection": self.collection, "run": document}
+            self.pending.mkdir(parents=True, exist_ok=True)
+            (self.pending / name).write_text(
+                json_util.dumps(record, json_options=EXTENDED_JSON, ensure_ascii=False), encoding="utf-8"
+            )
+            logger.warning(
+                "Could not record the run in MongoDB (%s); kept in %s, for the next run to record",
+                describe(exc),
+                self.pending / name,
+            )
+
+    @staticmethod
+    def _insert(runs: Collection[dict[str, Any]], document: dict[str, Any]) -> None:
         runs.create_indexes([RUNS_INDEX])
-        runs.insert_one(summary.document())
+        if "_id" in document:
+            runs.replace_one({"_id": document["_id"]}, document, upsert=True)
+        else:
+            runs.insert_one(document)
+
+    def _record_pending(self) -> None:
+        """Record the runs earlier crawls kept on disk, oldest first; an unreadable file stays, logged."""
+        for path in sorted(self.pending.glob("*.json")):
+            try:
+                record = json_util.loads(path.read_text(encoding="utf-8"), json_options=EXTENDED_JSON)
+                runs = self._runs(record["database"], record["collection"])
+                RunSummary.from_document(record["run"])
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                logger.warning("Cannot record the run kept in %s (%s: %s); left there", path, type(exc).__name__, exc)
+                continue
+            self._insert(runs, record["run"])
+            path.unlink()
+            logger.info("Recorded the run an earlier crawl kept in %s", path)
 
 
 def sharp_drops(

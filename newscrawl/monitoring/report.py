@@ -12,7 +12,7 @@ from typing import Any
 
 from spidermon.results.monitor import MonitorResult
 
-from newscrawl.monitoring.summary import DEAD_LETTER_STAT, RENDER_FAILED_PREFIX, RunSummary, counts_under
+from newscrawl.monitoring.summary import DEAD_LETTER_REASONS_PREFIX, RENDER_FAILED_PREFIX, RunSummary, counts_under
 
 REPORT_TEMPLATE = """\
 {{ summary.spider }} crawl: {{ "PASSED" if summary.passed else "FAILED" }}
@@ -24,8 +24,9 @@ finished     {{ finished }} ({{ summary.finish_reason }})
 monitors     {{ monitors | selectattr("failed") | list | length }} failed of {{ monitors | length }}
 
 Articles
-  found      {{ summary.found }} (stored {{ summary.stored }}, \
-dropped as incomplete {{ summary.incomplete }}, dropped as invalid {{ summary.invalid }})
+  found      {{ summary.found }} ({{ summary.scraped }} kept, \
+{{ summary.incomplete }} dropped as incomplete, {{ summary.invalid }} dropped as invalid)
+  storage    {{ summary.storage.describe() }}{{ " (" ~ dead_letter_reasons ~ ")" if dead_letter_reasons }}
   seen       {{ summary.seen }} (found, and {{ summary.skipped_stored }} links to already stored articles)
 
 Field coverage: share of the articles found that have the field (an article dropped for
@@ -43,7 +44,7 @@ Monitors
 Requests
   sent       {{ requests.sent }}; responses by status: {{ requests.statuses or "none" }}
   problems   {{ requests.gave_up }} gave up after retries, {{ requests.exceptions }} downloader exceptions, \
-{{ requests.render_failures }} render failures, {{ requests.dead_letters }} dead letters
+{{ requests.render_failures }} render failures
 """
 
 
@@ -95,6 +96,8 @@ def report_context(
             "gave_up": stats.get("retry/max_reached", 0),
             "exceptions": stats.get("downloader/exception_count", 0),
             "render_failures": sum(counts_under(stats, RENDER_FAILED_PREFIX).values()),
-            "dead_letters": stats.get(DEAD_LETTER_STAT, 0),
         },
+        "dead_letter_reasons": ", ".join(
+            f"{reason} {count}" for reason, count in sorted(counts_under(stats, DEAD_LETTER_REASONS_PREFIX).items()) if count
+        ),
     }

@@ -26,14 +26,14 @@ from datetime import datetime
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema import Draft202012Validator, FormatChecker
 from rfc3339_validator import validate_rfc3339
 from rfc3986_validator import validate_rfc3986
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from newscrawl.storage.schema import ARTICLE_ITEM_SCHEMA
+from newscrawl.storage.schema import ARTICLE_ITEM_SCHEMA, describe_errors, errors_by_field
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +54,6 @@ FORMATS = FormatChecker(formats=())
 FORMATS.checks("date-time")(lambda value: not isinstance(value, str) or validate_rfc3339(value))
 FORMATS.checks("uri")(lambda value: not isinstance(value, str) or validate_rfc3986(value, rule="URI"))
 
-_KEYWORD_ERRORS = {"type": "wrong_type", "minLength": "too_short", "pattern": "no_match"}
-
 
 class InvalidArticle(DropItem):
     """The article breaks the schema in a way storage cannot repair. Scrapy counts it under
@@ -67,22 +65,6 @@ def json_form(item: Any) -> dict[str, Any]:
     return {name: value.isoformat() if isinstance(value, datetime) else value for name, value in ItemAdapter(item).items()}
 
 
-def field_errors(error: ValidationError) -> list[tuple[str, str]]:
-    """(top-level field, error name) pairs for one schema error; list elements count against their list.
-
-    Error names are fixed words, never the offending value, so they make bounded stats keys.
-    """
-    if error.validator == "required":
-        return [(name, "missing") for name in error.validator_value if name not in error.instance]
-    if error.validator == "additionalProperties":
-        allowed = error.schema.get("properties", {})
-        return [(name, "unexpected") for name in error.instance if name not in allowed]
-    name = str(error.absolute_path[0])  # every other rule is a property's
-    if error.validator == "format":
-        return [(name, f"not_{str(error.validator_value).replace('-', '_')}")]
-    return [(name, _KEYWORD_ERRORS.get(str(error.validator), str(error.validator)))]
-
-
 class ArticleValidator:
     """The item schema's rules, as ``{field: [error, …]}`` for an item."""
 
@@ -90,17 +72,7 @@ class ArticleValidator:
         self._validator = Draft202012Validator(schema, format_checker=FORMATS)
 
     def errors(self, item: Any) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
-        for error in self._validator.iter_errors(json_form(item)):
-            for name, kind in field_errors(error):
-                if kind not in found.setdefault(name, []):
-                    found[name].append(kind)
-        return found
-
-
-def describe_errors(errors: dict[str, list[str]]) -> str:
-    """``field: error, error; field: error`` in field order."""
-    return "; ".join(f"{name}: {', '.join(found).replace('_', ' ')}" for name, found in sorted(errors.items()))
+        return errors_by_field(self._validator, json_form(item))
 
 
 def _unstorable(name: str, kinds: list[str]) -> bool:

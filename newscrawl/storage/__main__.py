@@ -1,8 +1,9 @@
 """Storage commands.
 
-``python -m newscrawl.storage serve [--port PORT]``
+``python -m newscrawl.storage serve [--host 127.0.0.1] [--port PORT] [--auth]``
     Serve the embedded store on a port (default: a free one, printed), for pymongo, mongosh or
-    Compass, until Ctrl-C.
+    Compass, until Ctrl-C. Only on loopback, unless access control is on (``--auth``: users
+    created beforehand, see docs/credentials.md).
 ``python -m newscrawl.storage replay [--uri URI] [FILE ...]``
     Replay dead-letter files (default: every file waiting in NEWSCRAWL_DATA_DIR/deadletter/)
     into MONGO_URI, or into the embedded store when it is unset.
@@ -15,8 +16,10 @@ Settings come from the project settings and the environment, as for a crawl.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Sequence
@@ -44,9 +47,25 @@ def _config(args: argparse.Namespace) -> MongoConfig:
     return MongoConfig.from_settings(settings)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether every address *host* names is a loopback one (127.0.0.0/8, ::1)."""
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError):
+        return False
+    return all(ipaddress.ip_address(address.split("%", 1)[0]).is_loopback for address in addresses)
+
+
 def serve(args: argparse.Namespace) -> int:
+    if not args.auth and not is_loopback(args.host):
+        print(
+            f"Not serving on {args.host}: it is not a loopback address, and without access control anyone who "
+            "reaches it could read and change the store. Serve on 127.0.0.1, or add --auth (see docs/credentials.md).",
+            file=sys.stderr,
+        )
+        return 2
     config = _config(args)
-    server = EmbeddedServer(config.embedded_path, args.host, args.port)
+    server = EmbeddedServer(config.embedded_path, args.host, args.port, require_auth=args.auth)
     uri = server.start()
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -81,11 +100,15 @@ def replay(args: argparse.Namespace) -> int:
                 print(f"{path}: {result.records} records replayed ({counts}); moved to replayed/")
             else:
                 done = False
-                reasons = ", ".join(sorted({reason for _, reason in result.rejected}))
-                print(
-                    f"{path}: {len(result.rejected)} of {result.records} records refused again ({reasons}); file kept ({counts})",
-                    file=sys.stderr,
-                )
+                problems = [f"{len(result.rejected)} of {result.records} records not written"]
+                if unreadable := len(result.unreadable):
+                    problems.append(f"{unreadable} unreadable line{'s' if unreadable > 1 else ''}")
+                print(f"{path}: {', '.join(problems)}; file kept ({counts})", file=sys.stderr)
+                for rejection in result.rejected:
+                    detail = f": {rejection.detail}" if rejection.detail else ""
+                    print(f"  {rejection.write.url}: {rejection.reason}{detail}", file=sys.stderr)
+                for line in result.unreadable:
+                    print(f"  {line}", file=sys.stderr)
     return 0 if done else 1
 
 
@@ -110,7 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", help=data_dir)
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser("serve", help="serve the embedded store on a port")
-    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on: loopback only, unless --auth")
+    serve_parser.add_argument("--auth", action="store_true", help="require authentication (create the users first)")
     serve_parser.add_argument("--port", type=int, default=0, help="port (default 0: a free one, printed)")
     serve_parser.set_defaults(run=serve)
     drop_parser = commands.add_parser("drop", help="remove a database (not MONGO_DATABASE)")

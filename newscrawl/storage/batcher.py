@@ -22,6 +22,8 @@ from newscrawl.storage.writer import ArticleWriter
 logger = logging.getLogger(__name__)
 
 STATS = "newscrawl/mongo"
+#: what a batch does per URL, each counted under ``newscrawl/mongo/<kind>`` (see writer.py)
+WRITE_KINDS = ("inserted", "updated", "unchanged", "repaired", "stale", "merged")
 #: dead-letter reason of seen URLs whose kept article is itself in the dead-letter file
 _KEPT_ARTICLE_DEAD_LETTERED = "KeptArticleDeadLettered"
 
@@ -136,9 +138,16 @@ class ArticleBatcher:
             outcome.dead_lettered[type(exc).__name__] = batch
         else:
             outcome.counts = result.counts
-            for write, reason in result.rejected:
-                logger.error("MongoDB refused %s (%s); sending it to the dead-letter file", write.url, reason)
-                outcome.dead_lettered.setdefault(reason, []).append(write)
+            for url, damage in result.repaired:
+                logger.warning("Repaired the damaged stored article %s with this crawl (it had %s)", url, damage)
+            for rejection in result.rejected:
+                logger.error(
+                    "MongoDB could not store %s (%s%s); sending it to the dead-letter file",
+                    rejection.write.url,
+                    rejection.reason,
+                    f": {rejection.detail}" if rejection.detail else "",
+                )
+                outcome.dead_lettered.setdefault(rejection.reason, []).append(rejection.write)
         for reason, writes in outcome.dead_lettered.items():
             self._dead_letters.append(writes, reason)
         return outcome
@@ -150,8 +159,12 @@ class ArticleBatcher:
 
     def _count_dead_letters(self, reason: str, writes: list[ArticleWrite]) -> None:
         articles = sum(write.fields is not None for write in writes)
-        self.stats.inc_value(f"{STATS}/deadletter_count", articles)
-        self.stats.inc_value(f"{STATS}/deadletter_reasons_count/{reason}", articles)
+        if articles:
+            self.stats.inc_value(f"{STATS}/deadletter_count", articles)
+            self.stats.inc_value(f"{STATS}/deadletter_reasons_count/{reason}", articles)
+        if seen_only := len(writes) - articles:
+            self.stats.inc_value(f"{STATS}/deadletter_seen_urls_count", seen_only)
+            self.stats.inc_value(f"{STATS}/deadletter_seen_urls_reasons_count/{reason}", seen_only)
 
     def _record(self, outcome: _BatchOutcome) -> None:
         """Count a written batch; runs on the event loop, like every stats update."""
@@ -181,9 +194,7 @@ class ArticleBatcher:
         self._log_summary()
 
     def _log_summary(self) -> None:
-        counts = {
-            kind: self.stats.get_value(f"{STATS}/{kind}", 0) for kind in ("inserted", "updated", "unchanged", "stale", "merged")
-        }
+        counts = {kind: self.stats.get_value(f"{STATS}/{kind}", 0) for kind in WRITE_KINDS}
         stored = ", ".join(f"{count} {kind}" for kind, count in counts.items() if count) or "nothing written"
         lost = self.stats.get_value(f"{STATS}/deadletter_count", 0)
         self.stats.set_value(f"{STATS}/deadletter_count", lost)

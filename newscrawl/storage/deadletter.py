@@ -23,7 +23,8 @@ from bson.json_util import JSONMode, JSONOptions
 
 from newscrawl.storage.documents import ArticleWrite
 
-_JSON = JSONOptions(json_mode=JSONMode.RELAXED, tz_aware=True, tzinfo=UTC)
+#: MongoDB Extended JSON (relaxed), read back with aware UTC dates: the form of every record kept on disk
+EXTENDED_JSON = JSONOptions(json_mode=JSONMode.RELAXED, tz_aware=True, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class DeadLetterFile:
                     "reason": reason,
                     "failed_at": failed_at,
                 },
-                json_options=_JSON,
+                json_options=EXTENDED_JSON,
                 ensure_ascii=False,
             )
             for write in writes
@@ -68,16 +69,28 @@ class DeadLetterFile:
                 file.writelines(line + "\n" for line in lines)
 
 
-def read_dead_letters(path: Path) -> Iterator[DeadLetter]:
+def read_dead_letters(path: Path, unreadable: list[str] | None = None) -> Iterator[DeadLetter]:
+    """The records of a dead-letter file, in order.
+
+    A line that cannot be read (cut short by a crash, edited by hand) is skipped,
+    and described in *unreadable* (``line N: error``) when it is given.
+    """
     with path.open(encoding="utf-8") as file:
-        for line in file:
+        for number, line in enumerate(file, start=1):
             if not line.strip():
                 continue
-            record = json_util.loads(line, json_options=_JSON)
-            fields = record["article"]
-            write = ArticleWrite.scraped(fields) if fields is not None else ArticleWrite(record["url"])
-            write.seen_urls |= set(record["seen_urls"])
-            yield DeadLetter(record["database"], record["collection"], write, record["reason"])
+            try:
+                record = json_util.loads(line, json_options=EXTENDED_JSON)
+                fields = record["article"]
+                write = ArticleWrite.scraped(fields) if fields is not None else ArticleWrite(record["url"])
+                write.seen_urls |= set(record["seen_urls"])
+                letter = DeadLetter(record["database"], record["collection"], write, record["reason"])
+            except (ValueError, KeyError, TypeError) as exc:
+                if unreadable is None:
+                    raise
+                unreadable.append(f"line {number}: {type(exc).__name__}: {str(exc)[:100]}")
+                continue
+            yield letter
 
 
 def dead_letter_files(directory: Path) -> list[Path]:

@@ -17,14 +17,18 @@ class EmbeddedServer:
     """A secantus server on loopback storing into ``path``; its data survives restarts.
 
     After a first start on port 0, later starts reuse the port it got. ``test_commands``
-    enables ``configureFailPoint`` and the like, as for a mongod started for tests.
+    enables ``configureFailPoint`` and the like, as for a mongod started for tests;
+    ``require_auth`` turns access control on (users are created beforehand, with it off).
     """
 
-    def __init__(self, path: Path, host: str = "127.0.0.1", port: int = 0, *, test_commands: bool = False):
+    def __init__(
+        self, path: Path, host: str = "127.0.0.1", port: int = 0, *, test_commands: bool = False, require_auth: bool = False
+    ):
         self.path = path
         self.host = host
         self.port = port
         self.test_commands = test_commands
+        self.require_auth = require_auth
         self._server: SecantusDBServer | None = None
         # secantus must be stopped by the thread that started it: on close it persists its oplog
         # metadata through that thread's storage session, and logs an ERROR from any other thread.
@@ -46,7 +50,11 @@ class EmbeddedServer:
         self.path.mkdir(parents=True, exist_ok=True)
         try:
             self._server = SecantusDBServer(
-                self.host, self.port, storage_path=str(self.path), enable_test_commands=self.test_commands
+                self.host,
+                self.port,
+                storage_path=str(self.path),
+                enable_test_commands=self.test_commands,
+                require_auth=self.require_auth,
             )
         except WiredTigerError as exc:
             hint = (

@@ -29,6 +29,9 @@ from newscrawl.urls import SiteUrls
 
 logger = logging.getLogger(__name__)
 
+#: stored documents an incremental crawl could not read, and fetches again
+UNREADABLE_STORED_STAT = "newscrawl/incremental/unreadable_stored"
+
 
 class Storage:
     """Extension holding the crawl's MongoDB connection and its article batches.
@@ -108,7 +111,16 @@ class Storage:
     async def stored_articles(self, site: str, urls: SiteUrls) -> StoredArticles:
         """The stored articles of *site* fetched from the origin *urls* crawls, keyed as *urls* keys them."""
         assert self.is_open, "open() first"
-        return await asyncio.to_thread(StoredArticles.load, self.connection.articles, site, urls)
+        stored = await asyncio.to_thread(StoredArticles.load, self.connection.articles, site, urls)
+        if stored.unreadable:
+            self.crawler.stats.set_value(UNREADABLE_STORED_STAT, stored.unreadable)
+            logger.warning(
+                "Incremental crawl: %d stored articles of %s cannot be read (they break the article schema); "
+                "they are fetched again, and storing them repairs them",
+                stored.unreadable,
+                site,
+            )
+        return stored
 
     async def engine_stopped(self) -> None:
         if self.connection.is_open:

@@ -10,8 +10,13 @@ rules from :data:`ARTICLE_SCHEMA` rather than restate them, as
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import Any
 
+from bson import ObjectId
+from jsonschema import Draft202012Validator, ValidationError, validators
+from jsonschema.protocols import Validator
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from newscrawl.items import ARTICLE_FIELDS
@@ -141,3 +146,74 @@ def item_json_schema() -> dict[str, Any]:
 
 #: The article item's JSON Schema, checked by Spidermon's item validation (``SPIDERMON_VALIDATION_SCHEMAS``).
 ARTICLE_ITEM_SCHEMA: dict[str, Any] = item_json_schema()
+
+
+# --- errors per field --------------------------------------------------------------------
+
+_KEYWORD_ERRORS = {"type": "wrong_type", "bsonType": "wrong_type", "minLength": "too_short", "pattern": "no_match"}
+
+
+def field_errors(error: ValidationError) -> list[tuple[str, str]]:
+    """(top-level field, error name) pairs for one schema error; list elements count against their list.
+
+    Error names are fixed words, never the offending value, so they make bounded stats keys.
+    """
+    if error.validator == "required":
+        return [(name, "missing") for name in error.validator_value if name not in error.instance]
+    if error.validator == "additionalProperties":
+        allowed = error.schema.get("properties", {})
+        return [(name, "unexpected") for name in error.instance if name not in allowed]
+    if not error.absolute_path:  # the document itself is not an object
+        return [("", _KEYWORD_ERRORS.get(str(error.validator), str(error.validator)))]
+    name = str(error.absolute_path[0])  # every other rule is a property's
+    if error.validator == "format":
+        return [(name, f"not_{str(error.validator_value).replace('-', '_')}")]
+    return [(name, _KEYWORD_ERRORS.get(str(error.validator), str(error.validator)))]
+
+
+def errors_by_field(validator: Validator, instance: Any) -> dict[str, list[str]]:
+    """``{field: [error, …]}`` of everything *validator* finds wrong with *instance*."""
+    found: dict[str, list[str]] = {}
+    for error in validator.iter_errors(instance):
+        for name, kind in field_errors(error):
+            if kind not in found.setdefault(name, []):
+                found[name].append(kind)
+    return found
+
+
+def describe_errors(errors: Mapping[str, list[str]]) -> str:
+    """``field: error, error; field: error`` in field order."""
+    return "; ".join(f"{name}: {', '.join(found).replace('_', ' ')}" for name, found in sorted(errors.items()))
+
+
+# --- stored documents ----------------------------------------------------------------------
+
+#: Python type of each BSON type the schema names, as pymongo decodes documents. A date beyond
+#: Python's range decodes as a ``DatetimeMS`` (``datetime_conversion="datetime_auto"``): not a date here.
+_BSON_TYPES: dict[str, type] = {
+    "object": dict,
+    "objectId": ObjectId,
+    "string": str,
+    "array": list,
+    "date": datetime,
+    "null": type(None),
+}
+
+
+def _bson_type(
+    validator: Validator, expected: str | list[str], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    names = expected if isinstance(expected, list) else [expected]
+    if not isinstance(instance, tuple(_BSON_TYPES[name] for name in names)):
+        yield ValidationError(f"not of BSON type {' or '.join(names)}")
+
+
+#: :data:`ARTICLE_SCHEMA` checked in Python, on documents as pymongo returns them: the same rules the
+#: server's validator applies on writes, for documents stored before it (or past it).
+_StoredDocumentValidator = validators.extend(Draft202012Validator, validators={"bsonType": _bson_type})
+_STORED_DOCUMENT = _StoredDocumentValidator(ARTICLE_SCHEMA)
+
+
+def stored_document_errors(document: Any) -> dict[str, list[str]]:
+    """``{field: [error, …]}`` of what makes a stored article document break :data:`ARTICLE_SCHEMA`; empty if nothing."""
+    return errors_by_field(_STORED_DOCUMENT, document)

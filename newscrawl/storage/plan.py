@@ -1,0 +1,152 @@
+"""What one write does to the document stored for its URL, decided from one read of that document.
+
+The stored document is never trusted: it is checked against the article schema
+first. A healthy document is updated in place (see :mod:`newscrawl.storage.writer`).
+A damaged one (a field missing, of the wrong type, or unknown: written before the
+validator, or past it) is *repaired* by a crawl of its article: it is replaced
+whole, with
+
+* the content of the crawl (or, when the stored content is intact and newer,
+  the stored content);
+* ``first_seen_at`` kept when it is a date, otherwise the earliest date the
+  document still holds (``crawled_at``, ``last_seen_at``) or the crawl's time;
+* ``last_seen_at`` the latest of those dates;
+* ``seen_urls`` rebuilt from whatever strings it held, the stored
+  ``source_url`` and the crawl's URLs.
+
+A write that only adds seen URLs cannot repair a damaged document (it has no
+content to put in it): it is refused as :data:`DAMAGED`, to be replayed once a
+crawl has repaired the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pymongo import InsertOne, ReplaceOne, UpdateOne
+
+from newscrawl.items import ARTICLE_FIELDS
+from newscrawl.storage.documents import ArticleWrite, utc
+from newscrawl.storage.schema import CONTENT_FIELDS, stored_document_errors
+
+#: a write of the bulk: a new document, an update or a repair of a stored one
+Operation = InsertOne[dict[str, Any]] | UpdateOne | ReplaceOne[dict[str, Any]]
+#: refusal reason of a write that only adds seen URLs to a damaged stored document
+DAMAGED = "DamagedStoredArticle"
+#: fields whose damage leaves nothing of the stored version worth keeping as a version
+_VERSION_FIELDS = frozenset({*CONTENT_FIELDS, "content_hash"})
+#: fields whose damage leaves nothing of the stored article worth keeping over a crawl
+_ARTICLE_FIELDS = frozenset({*ARTICLE_FIELDS, "content_hash"})
+
+
+@dataclass(frozen=True)
+class Version:
+    """The stored content a write replaces: kept in the versions collection before the replacement."""
+
+    url: str
+    content_hash: str
+    replaced_by: str
+    #: the stored value of every content field the write changes
+    changed: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    """What to do for one URL of a batch."""
+
+    write: ArticleWrite
+    #: inserted, updated, unchanged, stale (older than stored), merged (seen URLs only) or repaired
+    kind: str
+    #: None when nothing can be written: see ``refusal``
+    operation: Operation | None = None
+    version: Version | None = None
+    #: what was wrong with the stored document, by field: ``{field: [error, …]}``
+    damage: dict[str, list[str]] = field(default_factory=dict)
+    #: why the write cannot be made (it goes to the dead-letter file)
+    refusal: str | None = None
+
+
+def plan_write(write: ArticleWrite, stored: Mapping[str, Any] | None) -> Plan:
+    """The plan for *write*, given the document stored for its URL (None: not stored)."""
+    add_seen = {"$addToSet": {"seen_urls": {"$each": sorted(write.seen_urls)}}}
+    damage = stored_document_errors(stored) if stored is not None else {}
+    if write.fields is None:
+        if damage:
+            return Plan(write, "merged", damage=damage, refusal=DAMAGED)
+        return Plan(write, "merged", UpdateOne({"url": write.url}, add_seen))
+    if stored is None:
+        return Plan(write, "inserted", InsertOne(write.document()))
+    if damage:
+        return _repair(write, stored, damage)
+    seen_at = write.fields["crawled_at"]
+    if stored["content_hash"] == write.content_hash:
+        return Plan(write, "unchanged", UpdateOne({"url": write.url}, {"$max": {"last_seen_at": seen_at}, **add_seen}))
+    if seen_at < utc(stored["crawled_at"]):
+        return Plan(write, "stale", UpdateOne({"url": write.url}, {"$min": {"first_seen_at": seen_at}, **add_seen}))
+    content = {name: write.fields[name] for name in ARTICLE_FIELDS if name != "url"}
+    # Guarded by the hash that was read: if another writer changed the article meanwhile, the
+    # filter matches nothing and the upsert fails on the unique url index, so the URL is re-read.
+    update = UpdateOne(
+        {"url": write.url, "content_hash": stored["content_hash"]},
+        {
+            "$set": {**content, "content_hash": write.content_hash},
+            "$max": {"last_seen_at": seen_at},
+            "$min": {"first_seen_at": seen_at},
+            **add_seen,
+        },
+        upsert=True,
+    )
+    return Plan(write, "updated", update, _version(write, stored))
+
+
+def _version(write: ArticleWrite, stored: Mapping[str, Any]) -> Version:
+    assert write.fields is not None and write.content_hash is not None
+    changed = {name: stored[name] for name in CONTENT_FIELDS if stored[name] != write.fields[name]}
+    return Version(write.url, stored["content_hash"], write.content_hash, changed)
+
+
+def _repair(write: ArticleWrite, stored: Mapping[str, Any], damage: dict[str, list[str]]) -> Plan:
+    """Replace a damaged stored document with a whole, valid one."""
+    assert write.fields is not None
+    seen_at = write.fields["crawled_at"]
+    stored_at = _date(stored, "crawled_at")
+    keep_stored = not damage.keys() & _ARTICLE_FIELDS and stored_at is not None and stored_at > seen_at
+    version = None
+    source = stored if keep_stored else {**write.fields, "content_hash": write.content_hash}
+    if not keep_stored and not damage.keys() & _VERSION_FIELDS and stored["content_hash"] != write.content_hash:
+        version = _version(write, stored)
+    seen = [date for name in ("crawled_at", "last_seen_at") if (date := _date(stored, name)) is not None]
+    first_seen = _date(stored, "first_seen_at")
+    earliest = [first_seen] if first_seen is not None else seen
+    # in the order of a document inserted new (ArticleWrite.document)
+    document = {
+        **{name: source[name] for name in ARTICLE_FIELDS},
+        "first_seen_at": min([*earliest, seen_at]),
+        "last_seen_at": max([*seen, seen_at]),
+        "seen_urls": sorted(_seen_urls(stored) | write.seen_urls),
+        "content_hash": source["content_hash"],
+    }
+    # Guarded by what was read of the damaged fields: if another writer repaired the document
+    # meanwhile, the filter matches nothing and the upsert fails on the _id index, so it is re-read.
+    guard = {name: _as_read(stored, name) for name in ("_id", "content_hash", *damage)}
+    return Plan(write, "repaired", ReplaceOne(guard, document, upsert=True), version, damage)
+
+
+def _date(document: Mapping[str, Any], name: str) -> datetime | None:
+    value = document.get(name)
+    return utc(value) if isinstance(value, datetime) else None
+
+
+def _seen_urls(stored: Mapping[str, Any]) -> set[str]:
+    """Every URL string a (possibly damaged) stored document holds in ``seen_urls`` and ``source_url``."""
+    seen = stored.get("seen_urls")
+    values = seen if isinstance(seen, list) else [seen]
+    return {value for value in (*values, stored.get("source_url")) if isinstance(value, str)}
+
+
+def _as_read(document: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """A filter matching the field *name* as it was read (``$eq``: a stored value is never taken for an operator)."""
+    return {"$eq": document[name]} if name in document else {"$exists": False}
