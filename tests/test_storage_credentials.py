@@ -154,7 +154,8 @@ def unusable(shown: str, cause: str) -> str:
             f"crawler:{PASSWORD}@127.0.0.1",
             unusable(
                 "crawler:***@127.0.0.1",
-                "InvalidURI: Port contains non-digit characters. Hint: username and password must be escaped according to RFC 3986, use urllib.parse.quote_plus",
+                "InvalidURI: Port contains non-digit characters. "
+                "Hint: username and password must be escaped according to RFC 3986, use urllib.parse.quote_plus",
             ),
         ),
         (
