@@ -83,6 +83,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "NEWSCRAWL_RETRY_AFTER_MAX", 60.0, "Longest `Retry-After` (seconds) waited for; a longer one is not retried this run."
     ),
+    Setting(
+        "NEWSCRAWL_TIMEOUT_RETRIES",
+        1,
+        "Retries of a request that timed out (`DOWNLOAD_TIMEOUT`), at most `RETRY_TIMES`: a page that never ends "
+        "costs that many more timeouts.",
+    ),
+    Setting(
+        "NEWSCRAWL_MAX_LINKS_PER_PAGE",
+        500,
+        "New article links followed from one page (not a sitemap); the rest are counted (`links/ignored/over_page_cap`).",
+    ),
     # --- rendering ----------------------------------------------------------------------
     Setting(
         "NEWSCRAWL_CHROMIUM",

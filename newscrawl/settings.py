@@ -46,11 +46,21 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.SiteRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newscrawl.middlewares.SiteRedirectMiddleware": 600,
+    # Every request and redirect stays on the crawled origin (scheme, host and port); Scrapy's
+    # compares host names only, so a copy of the site would reach the other ports of its host.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "newscrawl.middlewares.SiteOriginMiddleware": 50,
+    # A gzip or deflate bomb is counted as too_large, not as a bare IgnoreRequest.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newscrawl.middlewares.SiteCompressionMiddleware": 590,
 }
 # The spider's errback logs every failed request in one line, retries included: not Scrapy too.
 RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 # WordPress needs at most three hops (scheme, host, trailing slash); more is a misconfigured server.
 REDIRECT_MAX_TIMES = 5
+# A news page arrives in seconds; Scrapy's 180 s let a server trickling a page byte by byte hold a
+# request for 9 minutes over three tries. A timeout is retried NEWSCRAWL_TIMEOUT_RETRIES times.
+DOWNLOAD_TIMEOUT = 60
 # An article page weighs well under 1 MB; 10 MB is a file or a runaway page, not something to parse.
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024

@@ -6,6 +6,10 @@ at AMP copies or spell Greek slugs in three ways (lowercase hex, uppercase hex,
 raw letters). :class:`SiteUrls` maps every such variant to the one production
 URL the site itself calls canonical, and maps that back to the origin actually
 being crawled (the live site, a staging mirror or the fixture server).
+
+It also says which origins (scheme, host and port) the crawl may send anything
+to: the crawled copy's, or the live site's own. A host name alone is not enough:
+a staging copy shares its host with other services on other ports.
 """
 
 from __future__ import annotations
@@ -19,6 +23,23 @@ VARIANT_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_[ce]id|igs
 
 # Characters WordPress leaves unescaped in a post slug path.
 _PATH_SAFE = "/-._~!$&'()*+,;=:@"
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+#: scheme, host and port: what a browser means by an origin
+Origin = tuple[str, str, int]
+
+
+def origin_of(url: str) -> Origin | None:
+    """The origin of an http(s) *url*, its port made explicit; None for another scheme or a malformed URL."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port or DEFAULT_PORTS[scheme]
 
 
 def join_url(base: str, href: str) -> str | None:
@@ -72,6 +93,20 @@ class SiteUrls:
         self._base_netlocs = {netloc, *_loopback_aliases(netloc)}
         self._domains = frozenset(d.lower() for d in domains)
         self.trailing_slash = trailing_slash
+        #: where requests may go: the copy's origin, or every origin of the live site
+        self.crawled_origins = self._crawled_origins()
+
+    def _crawled_origins(self) -> frozenset[Origin]:
+        copy = origin_of(self.base_url)
+        if copy is None:
+            raise ValueError(f"base_url must be an http or https origin, got {self.base_url!r}")
+        scheme, host, port = copy
+        # localhost and 127.0.0.1 are one host: a copy served on one is crawled under either name
+        names = LOOPBACK_NAMES if host in LOOPBACK_NAMES else (host,)
+        if self.base_url != self.canonical_origin:
+            return frozenset((scheme, name, port) for name in names)
+        hosts = {host for domain in self._domains for host in (domain, f"www.{domain}")}
+        return frozenset((scheme, host, port) for scheme, port in DEFAULT_PORTS.items() for host in hosts) | {copy}
 
     @property
     def allowed_domains(self) -> list[str]:
@@ -89,14 +124,10 @@ class SiteUrls:
         return host.removeprefix("www.") in self._domains
 
     def is_crawled_origin(self, url: str) -> bool:
-        """Whether *url* was fetched from the origin this crawl fetches from: the crawled copy's
-        host, or (crawling the live site) any of the site's own domains."""
-        try:
-            if self.base_url == self.canonical_origin:
-                return self.is_site_url(url)
-            return urlsplit(url).netloc.lower() in self._base_netlocs
-        except ValueError:
-            return False
+        """Whether *url* is on an origin this crawl fetches from: the crawled copy's scheme, host
+        and port, or (crawling the live site) http or https on any of the site's domains, with
+        or without ``www.``, on the default port. Every request and every redirect must be."""
+        return origin_of(url) in self.crawled_origins
 
     def canonical(self, url: str) -> str | None:
         """The production URL of *url*, or None if it is not on this site.

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from unittest.mock import patch
 
 import scrapy
@@ -28,6 +28,8 @@ from scrapy.utils.reactor import install_reactor
 
 from newscrawl import settings as project_settings
 from newscrawl.pipelines.validate import json_form
+
+SpiderT = TypeVar("SpiderT", bound=scrapy.Spider)
 
 #: What every test crawl sets: no throttling (loopback servers), INFO logs.
 TEST_SETTINGS: dict[str, Any] = {"AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "INFO"}
@@ -157,3 +159,15 @@ def crawl(spidercls: type[scrapy.Spider], settings: Mapping[str, Any] | None = N
     """Run one crawl of *spidercls* with these spider *arguments*; its result."""
     (result,) = crawl_many([(spidercls, arguments)], settings)
     return result
+
+
+def unstarted_spider(spidercls: type[SpiderT], settings: Mapping[str, Any] | None = None, **arguments: Any) -> SpiderT:
+    """A spider made as ``scrapy crawl`` makes it (its from_crawler may still change the settings), with its
+    crawler's settings then frozen and its stats and extensions built, but no crawl started: for
+    testing a spider's or a middleware's methods on their own."""
+    reactor()  # CrawlerRunner wants the project's reactor installed
+    crawler = CrawlerRunner(crawl_settings(settings)).create_crawler(spidercls)
+    spider = spidercls.from_crawler(crawler, **arguments)
+    crawler.spider = spider
+    crawler._apply_settings()
+    return spider

@@ -2,9 +2,15 @@
 
 ``fixtures/iproini/bad/`` is served over the good copy. Its ``responses.json``
 makes the server misbehave (statuses, Retry-After, redirects, content types,
-encodings, cut and oversized bodies) and ``/tag/bad-input/`` links every case,
-the way the theme links articles. Each case must leave the crawl going, lose no
-good article, be counted under a readable reason and be said in exactly one line.
+encodings, cut, trickling, oversized and compressed bodies) and ``/tag/bad-input/``
+links every case, the way the theme links articles. Each case must leave the
+crawl going, lose no good article, be counted under a readable reason and be
+said in exactly one line.
+
+Pages also point the crawler and its browser elsewhere: at another port of the
+crawled host and at another loopback address, where canary servers listen
+(``other-port.invalid`` and ``other-host.invalid`` in the corpus). Neither may
+get as much as a connection.
 """
 
 from __future__ import annotations
@@ -19,14 +25,27 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DownloadTimeoutError
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
-from newscrawl.middlewares import SiteRedirectMiddleware, TooManyRedirects, retry_after
+from newscrawl.middlewares import (
+    OffsiteRedirect,
+    OffsiteRequest,
+    SiteOriginMiddleware,
+    SiteRedirectMiddleware,
+    SiteRetryMiddleware,
+    TooManyRedirects,
+    retry_after,
+)
 from newscrawl.news.loader import parse_date
 from newscrawl.news.pages import page_base_url
 from newscrawl.text import repair_mojibake
+from spiders.iproini import IproiniSpider
+from tests.canary import Canary, free_port
 from tests.harness import crawl as run
+from tests.harness import unstarted_spider
 from tests.sites import CONTENT_FIELDS as FIELDS
 from tests.sites import FixtureSite
 from tools.fixture_server import FixtureServer, production_origins
@@ -50,21 +69,42 @@ class Crawl:
     #: (time, path) of every request the server answered
     requests: list[tuple[float, str]]
     origin: str
+    #: host:port of the canary on another port of the crawled host, and of the one on another address
+    other_port: str
+    other_host: str
+    #: what each canary received: the first line of every connection
+    leaks: dict[str, list[str]]
+
+
+#: where the corpus's pages point off the crawled origin (see the module's documentation)
+STARTS = ("/", "/sitemap_index.xml", "/feed/", "/tag/bad-input/", "/tag/link-flood/", "/hostile-sitemap.xml", "/hostile-feed/")
+#: seconds before a download times out: short, for the trickling page (production: a minute)
+TIMEOUT = 4
 
 
 @pytest.fixture(scope="module")
 def crawl() -> Crawl:
-    with FixtureServer("iproini", BAD_ROOT, IPROINI.root) as server:
-        origin = server.url
-        starts = ",".join(origin + path for path in ("/", "/sitemap_index.xml", "/feed/", "/tag/bad-input/"))
-        # Spidermon rightly fails a run this broken; its monitors have tests of their own.
-        settings = {"RETRY_TIMES": 1, "SPIDERMON_ENABLED": False, "NEWSCRAWL_STORAGE_ENABLED": False, "LOG_LEVEL": "DEBUG"}
-        result = run(IPROINI.spider, settings, base_url=origin, start_urls=starts)
-        requests = server.request_log
+    port = free_port("127.0.0.1")
+    # The same port on another address, and another port of the same address: both someone else's.
+    with Canary("127.0.0.1") as other_port, Canary("127.0.0.2", port) as other_host:
+        hosts = {"other-port.invalid": other_port.netloc, "other-host.invalid": other_host.netloc}
+        with FixtureServer("iproini", BAD_ROOT, IPROINI.root, port=port, hosts=hosts) as server:
+            origin = server.url
+            # Spidermon rightly fails a run this broken; its monitors have tests of their own.
+            settings = {
+                "RETRY_TIMES": 1,
+                "DOWNLOAD_TIMEOUT": TIMEOUT,
+                "SPIDERMON_ENABLED": False,
+                "NEWSCRAWL_STORAGE_ENABLED": False,
+                "LOG_LEVEL": "DEBUG",
+            }
+            result = run(IPROINI.spider, settings, base_url=origin, start_urls=",".join(origin + path for path in STARTS))
+            requests = server.request_log
+        leaks = {"other port": other_port.connections, "other host": other_host.connections}
     running = result.log[: next(i for i, line in enumerate(result.log) if "Closing spider" in line)]
     lines = [(m["logger"], m["level"], m["message"]) for m in map(LOG_LINE.match, running) if m]
     items = {item["url"]: item for item in result.items}
-    return Crawl(items, result.stats, result.text, lines, requests, origin)
+    return Crawl(items, result.stats, result.text, lines, requests, origin, other_port.netloc, other_host.netloc, leaks)
 
 
 def served_size(path: str, origin: str) -> int:
@@ -76,8 +116,9 @@ def mentions(message: str, url: str) -> bool:
     return re.search(re.escape(url) + r"(?![\w/-])", message) is not None
 
 
-# path -> the one line (logger, level, message) the case gives; {o} is the server's origin, {size}
-# the bytes served (those of SIZES' file, else any number). Every warning of the crawl is one of these.
+# path -> the one line (logger, level, message) the case gives; {o} is the server's origin, {p} and {h}
+# the canaries' host:port on another port and on another host, {size} the bytes served (those of
+# SIZES' file, else any number). Every warning of the crawl is one of these.
 CASE_LINES = {
     # HTTP errors: 4xx at once, 429/500/503 after a retry; a Retry-After over the limit is not waited for.
     "/forbidden-article/": ("newscrawl.news.spider", "WARNING", "Request failed: {o}/forbidden-article/ (http_403)"),
@@ -126,12 +167,48 @@ CASE_LINES = {
         "WARNING",
         "Request failed: {o}/moved-off-site/ (offsite_redirect: {o}/moved-off-site/ → https://news.example.org/greek-shipping-registry/)",
     ),
+    "/moved-to-another-port/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Request failed: {o}/moved-to-another-port/ "
+        "(offsite_redirect: {o}/moved-to-another-port/ → http://{p}/greek-shipping-registry/)",
+    ),
+    "/meta-refresh-article/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Request failed: {o}/meta-refresh-article/ (offsite_request: http://{p}/refreshed/ is not on {o})",
+    ),
+    # Sitemaps elsewhere are not even requested.
+    "/hostile-sitemap.xml": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Ignored 2 sitemaps named by {o}/hostile-sitemap.xml: not on the site "
+        "(http://{p}/post-sitemap.xml, http://{h}/post-sitemap2.xml)",
+    ),
+    # A page that never ends: the download times out, is retried once, and is given up.
+    "/trickling-article/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        f"Request failed: {{o}}/trickling-article/ (timeout: no whole answer within {TIMEOUT} s, after 1 retry)",
+    ),
     # Scrapy's downloader says it, with both sizes; the spider only counts it.
     "/oversized-article/": (
         "scrapy.core.downloader.handlers.http11",
         "WARNING",
         "Expected to receive {size} bytes which is larger than download max size (10485760) "
         "in request <GET {o}/oversized-article/>.",
+    ),
+    "/gzip-bomb-article/": (
+        "scrapy.downloadermiddlewares.httpcompression",
+        "WARNING",
+        "Ignored response <200 {o}/gzip-bomb-article/> because its body ({size} B compressed, {size} B decompressed "
+        "so far) exceeded DOWNLOAD_MAXSIZE (10485760 B) during decompression.",
+    ),
+    "/deflate-bomb-article/": (
+        "scrapy.downloadermiddlewares.httpcompression",
+        "WARNING",
+        "Ignored response <200 {o}/deflate-bomb-article/> because its body ({size} B compressed, {size} B decompressed "
+        "so far) exceeded DOWNLOAD_MAXSIZE (10485760 B) during decompression.",
     ),
     # Fetched, nothing to read.
     "/soft-404-article/": (
@@ -184,6 +261,28 @@ CASE_LINES = {
         "WARNING",
         "Problem on {o}/mojibake-article/: mojibake (103 double-encoded runs repaired)",
     ),
+    "/invalid-utf8-article/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Problem on {o}/invalid-utf8-article/: undecodable (3 characters that are not utf-8 dropped)",
+    ),
+    "/deep-markup-article/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Problem on {o}/deep-markup-article/: deep markup ({size} tags nested deeper than 512 levels left out, their text kept)",
+    ),
+    "/deep-jsonld-article/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Problem on {o}/deep-jsonld-article/: invalid jsonld "
+        "(maximum recursion depth exceeded while decoding a JSON array from a unicode string)",
+    ),
+    # 3,000 new article links on one page: the first NEWSCRAWL_MAX_LINKS_PER_PAGE are followed.
+    "/tag/link-flood/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Capped links on {o}/tag/link-flood/: followed 500 new article links, left out 2500 more (NEWSCRAWL_MAX_LINKS_PER_PAGE)",
+    ),
     # Links that lead nowhere, and 3,000 tracking-parameter forms of one article: one line per page.
     "/tag/bad-input/": (
         "newscrawl.news.spider",
@@ -193,21 +292,25 @@ CASE_LINES = {
     "/tag/bad-input/page/2/": ("newscrawl.news.spider", "DEBUG", "Ignored links on {o}/tag/bad-input/page/2/: 2999 duplicate"),
 }
 SIZES = {"/truncated-article/": "truncated-article/index.html", "/connection-cut-article/": "connection-cut-article/index.html"}
-# Read like any article, whatever their bytes: their encodings, <base href> and tracking links are handled silently.
+# Read like any article, whatever their bytes: their encodings, <base href> and tracking links are handled
+# silently, and so is a script that fills the body and tries to reach other origins.
 READ_SILENTLY = (
     "/windows-1253-article/",
     "/iso-8859-7-article/",
+    "/wrong-charset-article/",
+    "/utf-16-article/",
+    "/hostile-script-article/",
     "/base-href-article/",
     "/base-href-root-article/",
     "/tracked-article/",
 )
 
 
-def expected_line(path: str, origin: str) -> tuple[str, str, re.Pattern[str]]:
+def expected_line(path: str, crawl: Crawl) -> tuple[str, str, re.Pattern[str]]:
     logger, level, message = CASE_LINES[path]
-    size = str(served_size(SIZES[path], origin)) if path in SIZES else r"\d+"
-    pattern = re.escape(message.replace("{o}", origin)).replace(re.escape("{size}"), size)
-    return logger, level, re.compile(pattern)
+    size = str(served_size(SIZES[path], crawl.origin)) if path in SIZES else r"\d+"
+    message = message.replace("{o}", crawl.origin).replace("{p}", crawl.other_port).replace("{h}", crawl.other_host)
+    return logger, level, re.compile(re.escape(message).replace(re.escape("{size}"), size))
 
 
 def test_the_crawl_goes_on_and_loses_no_good_article(crawl):
@@ -222,7 +325,7 @@ def test_the_crawl_goes_on_and_loses_no_good_article(crawl):
 
 @pytest.mark.parametrize("path", CASE_LINES)
 def test_each_case_is_said_in_exactly_one_line(crawl, path):
-    logger, level, pattern = expected_line(path, crawl.origin)
+    logger, level, pattern = expected_line(path, crawl)
     urls = (crawl.origin + path, PRODUCTION + path)
     # At DEBUG, Scrapy mentions every URL ("Crawled (200) <GET ...>"): only the spider's lines count there.
     loggers = ("newscrawl",) if level == "DEBUG" else ("newscrawl", "scrapy")
@@ -236,7 +339,7 @@ def test_each_case_is_said_in_exactly_one_line(crawl, path):
 
 
 def test_no_other_warnings_and_silence_on_pages_read_as_usual(crawl):
-    patterns = [pattern for _, level, pattern in (expected_line(p, crawl.origin) for p in CASE_LINES) if level == "WARNING"]
+    patterns = [pattern for _, level, pattern in (expected_line(p, crawl) for p in CASE_LINES) if level == "WARNING"]
     warnings = [
         message for name, level, message in crawl.lines if level == "WARNING" and name.startswith(("newscrawl", "scrapy"))
     ]
@@ -271,28 +374,35 @@ def test_each_case_is_counted_under_its_reason(crawl):
         "request_failed/http_503": 1,
         "request_failed/empty_response": 1,
         "request_failed/truncated": 2,
+        "request_failed/timeout": 1,
         "request_failed/redirect_loop": 1,
-        "request_failed/offsite_redirect": 1,
-        "request_failed/too_large": 1,
+        "request_failed/offsite_redirect": 2,
+        "request_failed/offsite_request": 1,
+        "request_failed/too_large": 3,
         "skipped/soft_404": 1,
         "skipped/not_html": 2,
         "dropped/no_title": 1,
         "dropped/short_body": 1,
         "problems/future_date": 1,
         "problems/invalid_date": 1,
-        "problems/invalid_jsonld": 1,
+        "problems/invalid_jsonld": 2,
         "problems/mojibake": 1,
         "problems/multiple_h1": 1,
+        "problems/undecodable": 1,
+        "problems/deep_markup": 1,
         # the tag page's five dead links, and an article module's javascript: and # titles
         "links/ignored/javascript": 2,
         "links/ignored/mailto": 1,
         "links/ignored/tel": 1,
         "links/ignored/other_scheme": 1,
         "links/ignored/fragment": 2,
+        "links/ignored/offsite_sitemap": 2,
+        "links/ignored/over_page_cap": 2500,
     }
     assert crawl.stats["newscrawl/date/missing_published_at"] == 2
     assert crawl.stats["retry/reason_count/empty_response"] == 1
     assert crawl.stats["retry/reason_count/truncated"] == 2
+    assert crawl.stats["retry/reason_count/scrapy.exceptions.DownloadTimeoutError"] == 1
 
 
 def test_transient_failures_are_retried_once_and_permanent_ones_not_at_all(crawl):
@@ -305,6 +415,7 @@ def test_transient_failures_are_retried_once_and_permanent_ones_not_at_all(crawl
         "/empty-article/",
         "/truncated-article/",
         "/connection-cut-article/",
+        "/trickling-article/",
     }
     assert {path: fetched.count(path) for path in bad_paths} == {path: 2 if path in retried else 1 for path in bad_paths}
     assert fetched.count("/redirect-loop-back/") == 1  # the loop is caught on its first turn
@@ -325,6 +436,29 @@ def test_retry_after_is_waited_for_up_to_its_limit(crawl):
 def test_thousands_of_tracking_variants_make_one_request(crawl):
     assert [path for _, path in crawl.requests if path.startswith("/tracked-article")] == ["/tracked-article/"]
     assert [path for _, path in crawl.requests if "utm_" in path or "fbclid" in path or "gclid" in path] == []
+
+
+def test_a_page_offering_thousands_of_new_links_is_capped(crawl):
+    flood = [path for _, path in crawl.requests if path.startswith("/flood-")]
+    assert sorted(flood) == sorted(f"/flood-{n}/" for n in range(500))  # the first 500 on the page, once each
+
+
+def test_nothing_reaches_another_port_or_another_host(crawl):
+    assert crawl.leaks == {"other port": [], "other host": []}
+    # ... although the pages asked for it: links, redirects, a meta refresh, sitemaps, a feed, and a
+    # script that filled the body (the article is kept) then tried everything a browser can send.
+    assert crawl.items[f"{PRODUCTION}/hostile-script-article/"]["body"]
+    assert crawl.stats["newscrawl/rendered/no_body"] == 1
+    assert "/wp-json/proini/v1/track/" in [path for _, path in crawl.requests]  # the script ran to its end
+    assert crawl.stats["newscrawl/rendered/blocked/websocket"] == 2
+    assert crawl.stats["newscrawl/rendered/blocked/popup"] == 2
+    # per origin a fetch, an XHR, a beacon, an event source, an iframe and a worker's fetch; in the page
+    # itself a stylesheet, a script and an iframe; and the page sending its window away
+    assert crawl.stats["newscrawl/rendered/blocked/off_site"] == 16
+
+
+def test_no_item_holds_an_undecoded_character(crawl):
+    assert [url for url, item in crawl.items.items() if "\ufffd" in json.dumps(item, ensure_ascii=False)] == []
 
 
 # --- the pieces, on their own -------------------------------------------------
@@ -384,3 +518,49 @@ def test_a_redirect_chain_longer_than_the_limit_fails_by_name():
     response = Response(request.url, status=301, headers={"Location": "/hop-7/"}, request=request)
     with pytest.raises(TooManyRedirects, match="more than 5"):
         middleware.process_response(request, response)
+
+
+def copy_crawler(**settings: Any) -> Crawler:
+    """A crawler of Proini's spider crawling a copy at http://127.0.0.1:8000, for middlewares on their own."""
+    return unstarted_spider(IproiniSpider, settings, base_url="http://127.0.0.1:8000").crawler
+
+
+@pytest.mark.parametrize(
+    ("location", "followed"),
+    [
+        ("/elsewhere/", True),
+        ("http://127.0.0.1:8000/elsewhere/", True),
+        ("http://127.0.0.1:8001/elsewhere/", False),  # Scrapy's OffsiteMiddleware follows: same host name
+        ("https://127.0.0.1:8000/elsewhere/", False),
+        ("http://127.0.0.2:8000/elsewhere/", False),
+        ("https://www.iproini.com/elsewhere/", False),  # the live site, from a copy
+    ],
+)
+def test_a_redirect_is_followed_only_on_the_crawled_origin(location, followed):
+    middleware = SiteRedirectMiddleware.from_crawler(copy_crawler())
+    request = Request("http://127.0.0.1:8000/moved/")
+    response = Response(request.url, status=301, headers={"Location": location}, request=request)
+    if followed:
+        assert middleware.process_response(request, response).url == "http://127.0.0.1:8000/elsewhere/"
+    else:
+        with pytest.raises(OffsiteRedirect, match=re.escape(f"http://127.0.0.1:8000/moved/ → {location}")):
+            middleware.process_response(request, response)
+
+
+def test_no_request_leaves_the_crawled_origin_not_even_a_retry():
+    middleware = SiteOriginMiddleware.from_crawler(copy_crawler())
+    assert middleware.process_request(Request("http://127.0.0.1:8000/a/")) is None
+    for url in ("http://127.0.0.1:6379/", "https://127.0.0.1:8000/a/", "http://127.0.0.2:8000/a/"):
+        with pytest.raises(OffsiteRequest, match=re.escape(f"{url} is not on http://127.0.0.1:8000")):
+            middleware.process_request(Request(url, dont_filter=True, meta={"allow_offsite": True}))
+
+
+def test_a_timeout_is_retried_once_whatever_retry_times():
+    middleware = SiteRetryMiddleware.from_crawler(copy_crawler(RETRY_TIMES=2))
+    request = Request("http://127.0.0.1:8000/slow/")
+    retry = middleware.process_exception(request, DownloadTimeoutError("took longer than 60 seconds"))
+    assert isinstance(retry, Request) and retry.meta["retry_times"] == 1
+    assert middleware.process_exception(retry, DownloadTimeoutError("took longer than 60 seconds")) is None
+    # A connection refused, or a 503, is retried RETRY_TIMES times as before.
+    again = middleware.process_exception(retry, ConnectionRefusedError())
+    assert isinstance(again, Request) and again.meta["retry_times"] == 2

@@ -16,8 +16,8 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawl.default_settings import BY_NAME
-from newscrawl.rendering import BLOCKED_FILES, RenderRule, chromium_path
-from newscrawl.urls import normalize_path
+from newscrawl.rendering import BLOCKED_FILES, RenderRule, chromium_path, origin_guard
+from newscrawl.urls import SiteUrls, normalize_path
 from spiders.iproini import IproiniSpider
 from tests.harness import crawl as run
 from tests.sites import CONTENT_FIELDS, FixtureSite
@@ -170,3 +170,20 @@ def test_chromium_comes_from_the_setting_else_the_system(monkeypatch, tmp_path):
     assert chromium_path(Settings()) is None  # Playwright's own browser, if `playwright install` fetched one
     system.touch()
     assert chromium_path(Settings()) == str(system)
+
+
+def test_the_browser_connects_to_the_crawled_origins_only():
+    """Everything else goes to a proxy where nothing listens (the crawl of tests/test_bad_input.py checks it
+    with canary servers); loopback too, ahead of the origins."""
+    copy = SiteUrls(ORIGIN, ("iproini.com",), "http://127.0.0.1:8000")
+    assert origin_guard(copy, "127.0.0.1:9") == [
+        "--proxy-server=http://127.0.0.1:9",
+        # localhost and 127.0.0.1 are one host: a copy given under either name is crawled under both
+        "--proxy-bypass-list=<-loopback>;http://127.0.0.1:8000;http://localhost:8000",
+    ]
+    assert origin_guard(SiteUrls(ORIGIN, ("iproini.com",), "http://[::1]:8000"), "127.0.0.1:9")[1].endswith(";http://[::1]:8000")
+    live = SiteUrls(ORIGIN, ("iproini.com",))
+    assert origin_guard(live, "127.0.0.1:9")[1] == (
+        "--proxy-bypass-list=<-loopback>;"
+        "http://iproini.com:80;http://www.iproini.com:80;https://iproini.com:443;https://www.iproini.com:443"
+    )

@@ -87,3 +87,40 @@ def test_is_crawled_origin_tells_the_live_site_from_a_copy():
     assert live.is_crawled_origin("http://i-proini.gr/a/") and not live.is_crawled_origin("http://127.0.0.1:8000/a/")
     assert copy.is_crawled_origin("http://127.0.0.1:8000/a/") and not copy.is_crawled_origin("https://www.iproini.com/a/")
     assert not copy.is_crawled_origin("http://[")
+
+
+@pytest.mark.parametrize(
+    ("url", "on_copy"),
+    [
+        ("http://127.0.0.1:8000/a/", True),
+        ("HTTP://127.0.0.1:8000/a/?x=1#y", True),
+        ("http://127.0.0.1:8001/a/", False),  # another port of the same host: another service
+        ("http://127.0.0.1/a/", False),
+        ("https://127.0.0.1:8000/a/", False),  # another scheme
+        ("ws://127.0.0.1:8000/socket", False),
+        ("http://127.0.0.2:8000/a/", False),  # the same port of another address
+        ("http://localhost:8000/a/", True),  # localhost and 127.0.0.1 are one host (a copy given either way)
+        ("http://127.0.0.1:99999/a/", False),  # not even a port
+        ("javascript:alert(1)", False),
+    ],
+)
+def test_a_copy_is_one_origin_scheme_host_and_port(url, on_copy):
+    copy = SiteUrls(IproiniSpider.origin, IproiniSpider.domains, "http://127.0.0.1:8000")
+    assert copy.is_crawled_origin(url) is on_copy
+
+
+@pytest.mark.parametrize(
+    ("url", "on_live"),
+    [
+        ("https://www.iproini.com/a/", True),
+        ("https://www.iproini.com:443/a/", True),
+        ("http://iproini.gr/a/", True),  # WordPress redirects the site's other domains and http to the canonical origin
+        ("https://www.iproini.com:8443/a/", False),
+        ("http://www.iproini.com:8080/a/", False),
+        ("https://cdn.iproini.com/a.js", False),  # a subdomain is another origin too
+        ("https://iproini.com.example.org/a/", False),
+    ],
+)
+def test_the_live_site_is_its_domains_on_the_default_ports(url, on_live):
+    live = SiteUrls(IproiniSpider.origin, IproiniSpider.domains)
+    assert live.is_crawled_origin(url) is on_live

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from scrapy.http import HtmlResponse
-from scrapy.utils.test import get_crawler
 
 from newscrawl.wordpress.routes import can_be_post, is_section
 from spiders.iproini import IproiniSpider
+from tests.harness import unstarted_spider
 
 SITE = "https://www.example.com"
 
@@ -65,9 +65,7 @@ LISTING = """<html><body class="archive category">
 
 @pytest.fixture
 def spider() -> IproiniSpider:
-    crawler = get_crawler(IproiniSpider)
-    crawler._apply_settings()
-    return IproiniSpider.from_crawler(crawler, base_url="http://127.0.0.1:8000")
+    return unstarted_spider(IproiniSpider, base_url="http://127.0.0.1:8000")
 
 
 def test_a_listing_page_leads_to_each_article_once_and_counts_the_dead_links(spider: IproiniSpider) -> None:
@@ -83,3 +81,15 @@ def test_a_listing_page_leads_to_each_article_once_and_counts_the_dead_links(spi
     assert stats["newscrawl/links/ignored/malformed"] == 1
     assert stats["newscrawl/links/ignored/javascript"] == 1
     assert stats["newscrawl/links/ignored/duplicate"] == 1
+
+
+def test_links_over_a_pages_cap_are_left_out_and_can_be_followed_from_another_page(spider: IproiniSpider) -> None:
+    spider.max_links_per_page = 1
+    response = HtmlResponse(url="http://127.0.0.1:8000/category/world/", body=LISTING, encoding="utf-8")
+    listing = spider.theme.listing_page(response, spider.site)
+    assert [request.url for request in spider.follow_listing(listing)] == ["http://127.0.0.1:8000/good-one/"]
+    assert spider.crawler.stats.get_value("newscrawl/links/ignored/over_page_cap") == 1
+    # The link left out is not taken as requested: another page (or the sitemap) still leads to it.
+    other = HtmlResponse(url="http://127.0.0.1:8000/category/greece/", body=LISTING, encoding="utf-8")
+    requests = spider.follow_listing(spider.theme.listing_page(other, spider.site))
+    assert [request.url for request in requests] == ["http://127.0.0.1:8000/2025/07/16/dated-one/"]

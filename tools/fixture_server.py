@@ -16,9 +16,12 @@ the server does beyond a static file server:
 * overlays several roots (the first that has a path wins), for "second day" copies;
 * serves what a root's ``responses.json`` says for the paths it lists, to play a
   hostile or broken server (see below);
+* replaces made-up host names in what it serves by the ``host:port`` of other
+  servers (``hosts``), so that a page can point at a test's canary servers;
 * records every request path and when it came, so tests can count what a crawl fetched.
 
-``responses.json`` maps URL paths (exactly as requested, query excluded) to
+``responses.json`` maps URL paths (exactly as requested, query excluded; a key
+ending in ``*`` matches every path that starts with what comes before it) to
 rules; every key is optional:
 
 ``status``        status code (200)
@@ -31,6 +34,9 @@ rules; every key is optional:
 ``cut_at``        declare the whole body's Content-Length, send this many bytes, hang up
 ``repeat``        repeat the file's ``<!-- repeat -->…<!-- /repeat -->`` block N times,
                   with ``{n}`` in it counting from 0 (thousands of links, megabytes of page)
+``compress``      send the body compressed, ``gzip`` or ``deflate``, with its Content-Encoding
+                  (with ``repeat``: a decompression bomb)
+``trickle``       send the body one byte every this many seconds (a server that never quite answers)
 ``why``           a note for the reader; ignored
 """
 
@@ -38,13 +44,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import json
 import re
 import sys
 import threading
 import time
+import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -72,7 +80,10 @@ INDEX_FILES = ("index.html", "index.xml")
 RULES_FILE = "responses.json"
 #: what ``responses.json`` says of one path (see the module's documentation)
 Rule = dict[str, Any]
-RULE_KEYS = frozenset({"status", "headers", "times", "file", "content_type", "encoding", "cut_at", "repeat", "why"})
+RULE_KEYS = frozenset(
+    {"status", "headers", "times", "file", "content_type", "encoding", "cut_at", "repeat", "compress", "trickle", "why"}
+)
+COMPRESSORS = {"gzip": lambda body: gzip.compress(body, 9), "deflate": lambda body: zlib.compress(body, 9)}
 REPEAT_BLOCK = re.compile(rb"<!-- repeat -->(.*?)<!-- /repeat -->", re.S)
 
 
@@ -110,6 +121,7 @@ class FixtureSite:
         self.origins = origins
         self.shortlinks = self._read_shortlinks()
         self.rules = self._read_rules()
+        self.prefix_rules = [(path.removesuffix("*"), rule) for path, rule in self.rules.items() if path.endswith("*")]
         self._rule_hits: Counter[str] = Counter()
         self._lock = threading.Lock()
 
@@ -121,11 +133,13 @@ class FixtureSite:
         for path, rule in rules.items():
             if unknown := set(rule) - RULE_KEYS:
                 raise ValueError(f"{RULES_FILE}: unknown keys {sorted(unknown)} for {path}")
+            if rule.get("compress", "gzip") not in COMPRESSORS:
+                raise ValueError(f"{RULES_FILE}: compress must be one of {sorted(COMPRESSORS)} for {path}")
         return rules
 
     def rule(self, path: str) -> Rule | None:
         """The rule answering this request of *path*, if any (a rule with ``times`` runs out)."""
-        rule = self.rules.get(path)
+        rule = self.rules.get(path) or next((rule for prefix, rule in self.prefix_rules if path.startswith(prefix)), None)
         if rule is None or "times" not in rule:
             return rule
         with self._lock:
@@ -212,19 +226,35 @@ class _Handler(BaseHTTPRequestHandler):
             content_type = content_type.replace("UTF-8", encoding)
         content_type = rule.get("content_type", content_type)
         headers = {
-            name: self.server.origin + value if name == "Location" and value.startswith("/") else value
+            name: self.server.origin + value
+            if name == "Location" and value.startswith("/")
+            else self._aliased(value.encode()).decode()
             for name, value in rule.get("headers", {}).items()
         }
-        self._send(status, body, content_type, headers, rule.get("cut_at"))
+        if compress := rule.get("compress"):
+            body, headers["Content-Encoding"] = COMPRESSORS[compress](body), compress
+        self._send(status, body, content_type, headers, rule.get("cut_at"), rule.get("trickle"))
+
+    def _aliased(self, data: bytes) -> bytes:
+        """*data* with the made-up host names of ``hosts`` replaced by the host:port they stand for."""
+        for name, netloc in self.server.hosts.items():
+            data = data.replace(name.encode(), netloc.encode())
+        return data
 
     def _body(self, file: Path, repeat: int = 0) -> bytes:
         body = file.read_bytes()
         if repeat:
             body = REPEAT_BLOCK.sub(lambda m: b"".join(m.group(1).replace(b"{n}", b"%d" % n) for n in range(repeat)), body)
-        return self.server.site.origins.sub(self.server.origin.encode(), body)
+        return self.server.site.origins.sub(self.server.origin.encode(), self._aliased(body))
 
     def _send(
-        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None, cut_at: int | None = None
+        self,
+        status: int,
+        body: bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+        cut_at: int | None = None,
+        trickle: float | None = None,
     ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -235,9 +265,20 @@ class _Handler(BaseHTTPRequestHandler):
         if cut_at is not None:
             body, self.close_connection = body[:cut_at], True
         try:
-            self.wfile.write(body)
-        except ConnectionError:  # the client gave up on the body (a page over its size limit)
+            if trickle:
+                self._trickle(body, trickle)
+            else:
+                self.wfile.write(body)
+        except ConnectionError:  # the client gave up on the body (a page over its size limit, or too slow)
             self.close_connection = True
+
+    def _trickle(self, body: bytes, interval: float) -> None:
+        self.wfile.flush()
+        for index in range(len(body)):
+            if self.server.stopping.wait(interval):
+                raise ConnectionAbortedError("the server is shutting down")
+            self.wfile.write(body[index : index + 1])
+            self.wfile.flush()
 
     def log_message(self, format: str, *args: object) -> None:
         """Silent: tests read :attr:`FixtureServer.requests` instead."""
@@ -253,6 +294,10 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     site: FixtureSite
     origin: str
+    #: made-up host names in served files -> the host:port they stand for
+    hosts: Mapping[str, str]
+    #: set on shutdown: a trickling answer stops
+    stopping: threading.Event
     requests: list[str]
     request_log: list[tuple[float, str]]
 
@@ -262,13 +307,24 @@ class FixtureServer:
 
     :param site: the site's spider, or its name
     :param roots: site copies to overlay, the first that has a path wins (default: ``fixtures/<name>/site``)
+    :param hosts: made-up host names in the served files (and rule headers), and the ``host:port``
+        each stands for (e.g. a test's canary server)
     """
 
-    def __init__(self, site: str | type[NewsSiteSpider], *roots: Path, host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self,
+        site: str | type[NewsSiteSpider],
+        *roots: Path,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        hosts: Mapping[str, str] | None = None,
+    ):
         spider = spider_class(site)
         self._server = _Server((host, port), _Handler)
         origins = production_origins(spider.domains)
         self.site = self._server.site = FixtureSite(roots or (site_root(spider),), origins)
+        self._server.hosts = dict(hosts or {})
+        self._server.stopping = threading.Event()
         self._server.requests = []
         self._server.request_log = []
         self.url = self._server.origin = f"http://{host}:{self._server.server_address[1]}"
@@ -289,6 +345,7 @@ class FixtureServer:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        self._server.stopping.set()
         self._server.shutdown()
         self._server.server_close()
 

@@ -20,6 +20,29 @@ from newscrawl.urls import SiteUrls, join_url
 _NAMED_SCHEMES = frozenset({"javascript", "mailto", "tel"})
 
 
+class LinkBudget:
+    """How many new article links one page may still give (``NEWSCRAWL_MAX_LINKS_PER_PAGE``).
+
+    A news front page links a few hundred articles; a page offering thousands of
+    new ones is a trap (or a sitemap, which has no budget). Links over it are
+    counted and not requested, nor marked as requested: another page may still lead to them.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.spent = 0
+        #: new article links left out
+        self.over = 0
+
+    def spend(self) -> bool:
+        """Take one link from the budget; False (and counted) when there is none left."""
+        if self.spent >= self.limit:
+            self.over += 1
+            return False
+        self.spent += 1
+        return True
+
+
 def dead_link(href: str) -> str | None:
     """Why *href* leads to no page ("fragment", "javascript", "mailto", "tel", "other_scheme"); None for a web link."""
     if not href or href.startswith("#"):
@@ -76,15 +99,21 @@ class Frontier:
         return self.urls.key(url) in self._aliases
 
     def article(
-        self, href: str, base: str, lastmod: str | datetime | None = None, ignored: Counter[str] | None = None
+        self,
+        href: str,
+        base: str,
+        lastmod: str | datetime | None = None,
+        ignored: Counter[str] | None = None,
+        budget: LinkBudget | None = None,
     ) -> str | None:
         """The URL to request for a link that may be an article; None when there is nothing to fetch.
 
         Nothing to fetch: the link cannot be an article, leads to no page (counted),
         leads to an article already requested under another form (a tracking
-        parameter, another domain; counted as ``duplicate``), or to a stored article
+        parameter, another domain; counted as ``duplicate``), to a stored article
         unchanged since (per *lastmod*, a sitemap's; counted under
-        ``incremental/skipped_stored``). *ignored* sums the counted ones for the caller's log line.
+        ``incremental/skipped_stored``), or is a new article over the page's *budget*
+        (counted as ``over_page_cap``). *ignored* sums the counted ones for the caller's log line.
         """
         canonical = self.canonical(href, base, ignored)
         if canonical is None or not self.can_be_article(canonical):
@@ -96,6 +125,9 @@ class Frontier:
             return None
         if self.stored.is_current(key, lastmod):
             self.count("incremental/skipped_stored")
+            return None
+        if budget is not None and not budget.spend():
+            self.ignore("over_page_cap", ignored)
             return None
         self._requested.add(key)
         return self.urls.to_crawl(canonical)

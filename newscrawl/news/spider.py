@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DownloadCancelledError
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError
 from scrapy.http import HtmlResponse, Request, Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import deferred_from_coro
@@ -32,8 +32,9 @@ from newscrawl.dates import parse_iso
 from newscrawl.items import ArticleItem
 from newscrawl.middlewares import BadResponse
 from newscrawl.news.arguments import NewsSiteArguments
-from newscrawl.news.extraction import AmpCopy, Article, ArticleExtractor, NotArticle, NotFound, Stub
-from newscrawl.news.frontier import Frontier
+from newscrawl.news.extraction import AmpCopy, Article, ArticleExtractor, NotArticle, NotFound, Stub, readable
+from newscrawl.news.frontier import Frontier, LinkBudget
+from newscrawl.news.metadata import Problems
 from newscrawl.news.pages import ListingPage, Theme
 from newscrawl.news.reach import UNREACHABLE, Reach
 from newscrawl.news.site import Site
@@ -103,9 +104,12 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
             use_copy_database(crawler.settings, spider.name, spider.site_urls.base_url)
         min_words = crawler.settings.getint("NEWSCRAWL_MIN_BODY_WORDS")
         spider.extractor = ArticleExtractor(spider.site, spider.theme, min_words)
+        spider.max_links_per_page = crawler.settings.getint("NEWSCRAWL_MAX_LINKS_PER_PAGE")
         return spider
 
     extractor: ArticleExtractor
+    #: new article links followed from one page that is not a sitemap
+    max_links_per_page: int
 
     def count(self, key: str, value: int = 1) -> None:
         """Count *value* under the stat ``newscrawl/<key>``."""
@@ -163,11 +167,24 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
         return browser_request(url, callback=self.parse, errback=self.on_error, wait_for=body_paragraph)
 
     def article_requests(
-        self, hrefs: Iterable[str], base: str, lastmod: str | None = None, ignored: Counter[str] | None = None
+        self, hrefs: Iterable[str], base: str, budget: LinkBudget | None = None, ignored: Counter[str] | None = None
     ) -> Iterator[Request]:
         for href in hrefs:
-            if url := self.frontier.article(href, base, lastmod, ignored):
+            if url := self.frontier.article(href, base, ignored=ignored, budget=budget):
                 yield self.page_request(url)
+
+    def link_budget(self) -> LinkBudget:
+        """The new article links one page (not a sitemap) may give: ``NEWSCRAWL_MAX_LINKS_PER_PAGE``."""
+        return LinkBudget(self.max_links_per_page)
+
+    def _say_capped(self, url: str, budget: LinkBudget) -> None:
+        if budget.over:
+            logger.warning(
+                "Capped links on %s: followed %d new article links, left out %d more (NEWSCRAWL_MAX_LINKS_PER_PAGE)",
+                url,
+                budget.spent,
+                budget.over,
+            )
 
     # --- routing ----------------------------------------------------------------------
 
@@ -188,6 +205,9 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
             content_type = (response.headers.get("Content-Type") or b"no Content-Type").decode("latin-1")
             logger.warning("Skipped %s: not an HTML or XML page (%s)", response.url, content_type)
             return
+        problems: Problems = []
+        if isinstance(response, HtmlResponse):
+            response, problems = readable(response)
         root = response.xpath("local-name(/*)").get()
         if root in ("sitemapindex", "urlset"):
             for request in self.parse_sitemap(response):
@@ -196,25 +216,38 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
             for request in self.parse_feed(response):
                 yield request
         else:
-            async for result in self.parse_page(response):
+            async for result in self.parse_page(response, problems):
                 yield result
 
     def parse_robots(self, response: TextResponse) -> Iterator[Request]:
         """The sitemaps robots.txt names (on the site), else the platform's usual ones."""
         self.count("pages/robots")
-        named = list(sitemap_urls_from_robots(response.body, base_url=response.url))
-        sitemaps = [url for url in map(self._crawl_url, named) if self.site_urls.is_site_url(url)]
-        yield from (Request(url, callback=self.parse, errback=self.on_error) for url in sitemaps)
+        yield from self.sitemap_requests(sitemap_urls_from_robots(response.body, base_url=response.url), response.url)
+
+    def sitemap_requests(self, locations: Iterable[str], named_by: str) -> Iterator[Request]:
+        """Requests for the sitemaps *named_by* robots.txt or a sitemap index: those on the site, on the
+        crawled origin. Those elsewhere are counted, and said in one line."""
+        elsewhere = []
+        for location in locations:
+            if self.site_urls.is_crawled_origin(url := self._crawl_url(location)):
+                yield Request(url, callback=self.parse, errback=self.on_error)
+            else:
+                elsewhere.append(location)
+        if elsewhere:
+            self.count("links/ignored/offsite_sitemap", len(elsewhere))
+            listed = ", ".join(elsewhere)
+            logger.warning("Ignored %d sitemaps named by %s: not on the site (%s)", len(elsewhere), named_by, listed)
 
     def parse_sitemap(self, response: TextResponse) -> Iterator[Request]:
         self.count("pages/sitemap")
         sitemap = Sitemap(response.body)
+        if sitemap.type == "sitemapindex":
+            locations = (entry.get("loc", "") for entry in sitemap)
+            yield from self.sitemap_requests(filter(self.sitemap_follow.search, locations), response.url)
+            return
         for entry in sitemap:
             loc = entry.get("loc", "")
-            if sitemap.type == "sitemapindex":
-                if self.sitemap_follow.search(loc):
-                    yield Request(self._crawl_url(loc), callback=self.parse, errback=self.on_error)
-            elif not self._is_recent(entry.get("lastmod")):
+            if not self._is_recent(entry.get("lastmod")):
                 self.count("incremental/sitemap_skipped_since")
             elif url := self.frontier.article(loc, response.url, entry.get("lastmod")):
                 yield self.page_request(url)
@@ -225,13 +258,18 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
         links = response.xpath(
             "//*[local-name()='item']/*[local-name()='link']/text() | //*[local-name()='entry']/*[local-name()='link']/@href"
         ).getall()
-        yield from self.article_requests((link.strip() for link in links), response.url)
+        budget = self.link_budget()
+        yield from self.article_requests((link.strip() for link in links), response.url, budget)
+        self._say_capped(response.url, budget)
 
-    async def parse_page(self, response: TextResponse) -> AsyncIterator[Request | ArticleItem]:
-        """Route a page on what extraction says it is. Everything wrong with an article page is
-        said in one line: why it is dropped, or that it has no date, with the problems met on it."""
-        outcome = self.extractor.extract(response, datetime.now(UTC))
+    async def parse_page(self, response: TextResponse, problems: Problems) -> AsyncIterator[Request | ArticleItem]:
+        """Route a page on what extraction says it is. Everything wrong with a page is said in one
+        line: why it is dropped, or that it has no date, with the *problems* met reading it."""
+        outcome = self.extractor.extract(response, datetime.now(UTC), problems)
         listing = self.theme.listing_page(response, self.site)
+        if not isinstance(outcome, (Article, Stub)) and problems:
+            self._count_problems(problems)
+            logger.warning("Problem on %s: %s", response.url, "; ".join(map(_describe_problem, problems)))
         if isinstance(outcome, AmpCopy):
             self.count("skipped/amp_copy")
             if outcome.canonical_url:
@@ -268,11 +306,13 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
         self._count_problems(article.problems)
         await self.complete(article, response)
         item = article.item
-        for request in self.article_requests(item["related_urls"], response.url):
+        budget = self.link_budget()
+        for request in self.article_requests(item["related_urls"], response.url, budget):
             yield request
         # The article modules around it too ("Hot this week", "Latest"): a post linked only there is found.
-        for request in self.article_requests(listing.article_links(), listing.base_url, ignored=Counter()):
+        for request in self.article_requests(listing.article_links(), listing.base_url, budget, Counter()):
             yield request
+        self._say_capped(response.url, budget)
         problems = "; ".join(map(_describe_problem, article.problems))
         if item["published_at"] is None:
             self.count("date/missing_published_at")
@@ -292,7 +332,9 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
         """
         base = listing.base_url
         ignored: Counter[str] = Counter()
-        yield from self.article_requests(listing.article_links(), base, ignored=ignored)
+        budget = self.link_budget()
+        yield from self.article_requests(listing.article_links(), base, budget, ignored)
+        self._say_capped(listing.response.url, budget)
         if self._continue_pagination(listing):
             for href in listing.next_pages():
                 if url := self.frontier.listing(href, base, ignored):
@@ -344,7 +386,10 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
             detail = f"Retry-After {retry_after.decode('latin-1')}" if retry_after else ""
             self._request_failed(request, f"http_{error.response.status}", detail)
         elif isinstance(error, BadResponse):
-            self._request_failed(request, error.reason, str(error))
+            self._request_failed(request, error.reason, str(error), error.level)
+        elif isinstance(error, DownloadTimeoutError):
+            timeout = request.meta.get("download_timeout", self.settings.getfloat("DOWNLOAD_TIMEOUT"))
+            self._request_failed(request, "timeout", f"no whole answer within {timeout:g} s")
         elif isinstance(error, DownloadCancelledError):
             # Only DOWNLOAD_MAXSIZE cancels downloads, and Scrapy's downloader has already said so at
             # WARNING, in one line with the URL and both sizes.
