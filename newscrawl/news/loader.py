@@ -101,6 +101,7 @@ class ArticleLoader(ItemLoader):
     related_urls_out = unique
     source_url_in = Identity()
     crawled_at_in = Identity()
+    extractor_in = Identity()
 
     def load_item(self) -> ArticleItem:
         """The item with every schema field present: None for missing values, [] for lists."""
