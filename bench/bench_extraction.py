@@ -44,7 +44,7 @@ def ours(sites: list[str]) -> Callable[[bytes, str], Extracted]:
     extractors = {}
     for name in sites:
         spider = spider_class(name)()
-        extractors[spider.origin] = ArticleExtractor(spider.site, spider.theme, min_body_words=10)
+        extractors[spider.origin] = ArticleExtractor(spider.site, spider.theme, min_body_words=10, fallback=spider.fallback_page)
     now = datetime.now(UTC)
 
     def extract(html: bytes, url: str) -> Extracted:

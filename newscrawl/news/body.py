@@ -12,7 +12,7 @@ authors.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from newscrawl.bylines import split_byline
 from newscrawl.languages import LANGUAGES, fold
-from newscrawl.news.selectors import select, text_of
+from newscrawl.news.selectors import ClassIndex, select, text_of
 from newscrawl.text import clean_text, paragraphs
 
 # A list whose items are each one link and nothing else: "read also", "more on this".
@@ -72,14 +72,22 @@ def outermost(matches: Sequence[HtmlElement]) -> list[HtmlElement]:
     return [match for match in matches if not any(ancestor in roots for ancestor in match.iterancestors())]
 
 
-def read_containers(containers: list[HtmlElement], boilerplate_css: str, placeholder_css: str) -> BodyText:
-    """The text of the body *containers*, without boilerplate, link lists and placeholders; credits taken off."""
+def read_containers(
+    containers: list[HtmlElement], boilerplate_css: str, placeholder_css: str, index: ClassIndex | None = None
+) -> BodyText:
+    """The text of the body *containers*, without boilerplate, link lists and placeholders; credits taken off.
+
+    *index*: the classes of a subtree holding the containers, which finds the boilerplate faster.
+    """
     found: list[str] = []
     placeholder = False
     for container in containers:
         loaders = select(placeholder_css, container) if placeholder_css else []
         placeholder = placeholder or bool(loaders)
-        boilerplate = select(boilerplate_css, container) if boilerplate_css else []
+        if not boilerplate_css:
+            boilerplate: Iterable[HtmlElement] = ()
+        else:
+            boilerplate = index.within(boilerplate_css, container) if index else select(boilerplate_css, container)
         excluded = frozenset([*boilerplate, *LINK_LISTS(container), *loaders])
         found.extend(paragraphs(container, excluded.__contains__))
     text = [paragraph for paragraph in found if not is_placeholder(paragraph)]

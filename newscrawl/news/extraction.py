@@ -121,7 +121,7 @@ class ArticleExtractor:
             return NotArticle()
         if first_page := page.first_page_url():
             return LaterPage(first_page)
-        page, extractor = self.read(response, now)
+        page, extractor = self.read(response, now, page)
         item = page.to_item(extractor)
         if not item["title"]:
             return Stub(item, "no_title", problems=page.problems)
@@ -135,12 +135,15 @@ class ArticleExtractor:
             return Stub(item, "short_body", f"{words} words, fewer than {self.min_body_words}", page.problems)
         return Article(item, page, page.problems)
 
-    def read(self, response: TextResponse, now: datetime) -> tuple[ArticlePage, str]:
-        """The page object that reads a post, and its name: the theme's, or the fallback when its layout does not match."""
+    def read(self, response: TextResponse, now: datetime, page: ArticlePage | None = None) -> tuple[ArticlePage, str]:
+        """The page object that reads a post, and its name: the theme's (*page*, if given), or the fallback
+        when its layout does not match."""
         text, repaired = repair_mojibake(response.text)
         if repaired:
             response = response.replace(body=text, encoding="utf-8")
-        page, extractor = self.page(response, now), self.theme.name
+        if repaired or page is None:
+            page = self.page(response, now)
+        extractor = self.theme.name
         if self.fallback is not None and not page.matches_layout():
             page, extractor = self.fallback(response, self.site, now), FALLBACK
         if repaired:

@@ -33,7 +33,7 @@ from newscrawl.items import ArticleItem
 from newscrawl.news.body import NOT_FOUND, BodyText, outermost, read_containers
 from newscrawl.news.loader import ArticleLoader
 from newscrawl.news.metadata import PageMeta, Problems, StructuredData
-from newscrawl.news.selectors import select, values
+from newscrawl.news.selectors import ClassIndex, exists, leading_classes, select, values
 from newscrawl.news.site import Site
 from newscrawl.text import clean_text
 from newscrawl.urls import join_url
@@ -78,7 +78,23 @@ class Page:
 
     def texts(self, css: str, within: HtmlElement | None = None) -> list[str]:
         """Values of *css*: attribute/text pseudo-elements as selected, elements as their full text."""
+        if within is None or within is self.scope:
+            if (found := self.scope_index.values(css)) is not None:
+                return found
+        elif any(name not in self.response.text for name in leading_classes(css)):
+            return []  # a class the page's source never names: nothing to look for
         return values(css, self.scope if within is None else within)
+
+    def select(self, css: str, within: HtmlElement) -> list[HtmlElement]:
+        """The elements *css* matches in *within*."""
+        if within is self.scope and (found := self.scope_index.matches(css)) is not None:
+            return found  # type: ignore[return-value]
+        return select(css, within)
+
+    @cached_property
+    def scope_index(self) -> ClassIndex:
+        """The scope's elements by class: selectors led by a class start from them (see :class:`ClassIndex`)."""
+        return ClassIndex(self.scope)
 
     def first_texts(self, selectors: Selectors, within: HtmlElement | None = None) -> list[str]:
         """The values of the first selector in *selectors* that gives a non-blank one."""
@@ -138,16 +154,16 @@ class ArticlePage(Page):
     # --- what the page is ----------------------------------------------------
 
     def is_amp(self) -> bool:
-        return bool(select(self.amp_markers, self.root))
+        return exists(self.amp_markers, self.root)
 
     def is_not_found(self) -> bool:
-        return bool(self.not_found_markers and select(self.not_found_markers, self.root))
+        return bool(self.not_found_markers) and exists(self.not_found_markers, self.root)
 
     def is_article(self) -> bool:
         """Whether the page is an article: its markers, else what it tells machines (``og:type``, JSON-LD)."""
-        if self.not_article_markers and select(self.not_article_markers, self.root):
+        if self.not_article_markers and exists(self.not_article_markers, self.root):
             return False
-        return bool(select(self.article_markers, self.root)) or self.declares_article()
+        return exists(self.article_markers, self.root) or self.declares_article()
 
     def declares_article(self) -> bool:
         """Whether the page tells machines it is an article: ``og:type=article`` or a JSON-LD article node."""
@@ -312,8 +328,9 @@ class ArticlePage(Page):
     def read_body(self, within: HtmlElement) -> BodyText:
         """The text of the first of ``body_css`` found in *within*."""
         for css in self.body_css:
-            if containers := outermost(select(css, within)):
-                return read_containers(containers, self.boilerplate_css, self.placeholder_css)
+            if containers := outermost(self.select(css, within)):
+                index = self.scope_index if within is self.scope else None
+                return read_containers(containers, self.boilerplate_css, self.placeholder_css, index)
         return NOT_FOUND
 
 

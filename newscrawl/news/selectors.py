@@ -7,10 +7,14 @@ extractor's time. Here a selector is translated once (parsel's translator, which
 knows ``::text`` and ``::attr(name)``), compiled once to an ``lxml.etree.XPath``,
 and its matches stay lxml elements and strings.
 
-A class test is also made cheaper: cssselect writes ``.x`` as a test on the
-whitespace-normalised class attribute of every element; a plain substring test
-first (``contains(@class, 'x')``) lets the exact test run only on the few
-elements that can match.
+Two rewrites make the XPath cheaper to run than cssselect's own:
+
+* a group of simple selectors (``.a, .b, #c``: one element each, no descendants)
+  becomes one walk per element name (``*`` for those of any name) testing each
+  of them, not one walk per selector followed by a union of the results;
+* a class test (``.x``, a test of the whitespace-normalised class attribute)
+  first tests ``contains(@class, 'x')``, so the exact test runs only on the
+  few elements that can match.
 """
 
 from __future__ import annotations
@@ -28,9 +32,47 @@ _CLASS_TEST = re.compile(r"@class and (contains\(concat\(' ', normalize-space\(@
 _STRING = etree.XPath("string()", smart_strings=False)
 
 
+#: one step of cssselect's output: an element test and its predicates, nothing after
+_SIMPLE = re.compile(r"descendant-or-self::(?P<tag>\*|[\w-]+)(?P<predicates>(?:\[.*\])?)")
+
+
 def xpath_of(css: str) -> str:
-    """The XPath of a CSS selector (with parsel's ``::text`` and ``::attr(name)``), class tests prefiltered."""
-    return _CLASS_TEST.sub(r"contains(@class, '\2') and \1", _TRANSLATOR.css_to_xpath(css))
+    """The XPath of a CSS selector (with parsel's ``::text`` and ``::attr(name)``), simple selectors of a
+    group tested in one walk per element name, class tests prefiltered."""
+    by_tag: dict[str, list[str]] = {}  # element name -> predicates of the simple selectors of that name
+    paths: list[str] = []
+    for part in (_TRANSLATOR.css_to_xpath(selector) for selector in _selectors(css)):
+        if (step := _SIMPLE.fullmatch(part)) and _one_predicate(step["predicates"]):
+            by_tag.setdefault(step["tag"], []).append(step["predicates"][1:-1])
+        else:
+            paths.append(part)
+    walks = [
+        f"descendant-or-self::{tag}" + ("[" + " or ".join(f"({p})" for p in predicates) + "]" if all(predicates) else "")
+        for tag, predicates in by_tag.items()
+    ]
+    return _CLASS_TEST.sub(r"contains(@class, '\2') and \1", " | ".join([*walks, *paths]))
+
+
+def _selectors(css: str) -> list[str]:
+    """The selectors of a group (commas inside brackets or parentheses do not split it)."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(css):
+        depth += char in "([" and 1 or (char in ")]" and -1 or 0)
+        if char == "," and depth == 0:
+            parts.append(css[start:index])
+            start = index + 1
+    parts.append(css[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _one_predicate(predicates: str) -> bool:
+    """Whether *predicates* is empty or one bracketed predicate (its brackets balanced, closing at the end)."""
+    depth = 0
+    for index, char in enumerate(predicates):
+        depth += (char == "[") - (char == "]")
+        if depth == 0 and index < len(predicates) - 1:
+            return False
+    return True
 
 
 @cache
@@ -44,6 +86,11 @@ def select(css: str, element: HtmlElement) -> list[HtmlElement]:
     return compiled(css)(element)  # type: ignore[return-value]
 
 
+def exists(css: str, element: HtmlElement) -> bool:
+    """Whether *css* matches in *element*: its selectors tried in turn, the first match ending the search."""
+    return any(compiled(selector)(element) for selector in _selectors(css))
+
+
 def text_of(element: HtmlElement) -> str:
     """The text of *element* and everything inside it."""
     return _STRING(element)  # type: ignore[return-value]
@@ -52,3 +99,88 @@ def text_of(element: HtmlElement) -> str:
 def values(css: str, element: HtmlElement) -> list[str]:
     """What *css* selects in *element*: attribute and text pseudo-elements as strings, elements as their text."""
     return [match if isinstance(match, str) else text_of(match) for match in compiled(css)(element)]  # type: ignore[union-attr]
+
+
+#: every class attribute of a subtree, as strings that know their element
+_CLASS_VALUES = etree.XPath("descendant-or-self::*/@class")
+#: a selector led by a compound of an element name and classes (``.a``, ``div.a.b``), then descendants or nothing
+_CLASS_LED = re.compile(r"(?P<tag>[a-z][a-z0-9]*)?(?P<classes>(?:\.[\w-]+)+)(?:\s+(?P<rest>[^\s>+~,].*))?", re.S)
+
+
+@cache
+def _class_led(css: str) -> tuple[str | None, tuple[str, ...], etree.XPath | None] | None:
+    """How to read *css* from a :class:`ClassIndex`: element name, classes, XPath of the rest; None when it is not class-led."""
+    if "," in css or not (shape := _CLASS_LED.fullmatch(css.strip())):
+        return None
+    rest = shape["rest"]
+    if rest is None:
+        return shape["tag"], tuple(shape["classes"][1:].split(".")), None
+    after = _CLASS_TEST.sub(r"contains(@class, '\2') and \1", _TRANSLATOR.css_to_xpath(rest, prefix="descendant::"))
+    return shape["tag"], tuple(shape["classes"][1:].split(".")), etree.XPath(after, smart_strings=False)
+
+
+def leading_classes(css: str) -> tuple[str, ...]:
+    """The classes a class-led selector's first element must have (none for other selectors)."""
+    shape = _class_led(css)
+    return shape[1] if shape else ()
+
+
+@cache
+def _split_group(css: str) -> tuple[tuple[str, ...], str]:
+    """The class-led selectors of a group, and the others as one group."""
+    selectors = _selectors(css)
+    class_led = tuple(selector for selector in selectors if _class_led(selector) is not None)
+    return class_led, ", ".join(selector for selector in selectors if selector not in class_led)
+
+
+class ClassIndex:
+    """The elements of a subtree by class name, from one walk over it.
+
+    A page object reads most fields with selectors led by a class (``.tdb_single_date
+    time::attr(datetime)``). Evaluated as XPath, each tests the class of every element
+    of the post, which costs more than anything else on the page; looked up here, it
+    starts from the few elements with that class, and the rest of the selector runs
+    on their subtrees only. Other selectors are left to :func:`values` and :func:`select`.
+    """
+
+    def __init__(self, element: HtmlElement):
+        self.by_class: dict[str, list[HtmlElement]] = {}
+        for value in _CLASS_VALUES(element):
+            owner = value.getparent()  # type: ignore[union-attr]
+            for name in value.split():  # type: ignore[union-attr]
+                self.by_class.setdefault(name, []).append(owner)
+
+    def matches(self, css: str) -> list[HtmlElement | str] | None:
+        """What *css* selects in the subtree (as :func:`select` would); None when it is not class-led."""
+        if (shape := _class_led(css)) is None:
+            return None
+        tag, classes, after = shape
+        leading = [
+            element
+            for element in self.by_class.get(classes[0], ())
+            if (tag is None or element.tag == tag) and all(name in (element.get("class") or "").split() for name in classes[1:])
+        ]
+        if after is None:
+            return list(leading)
+        # Subtrees of nested leading elements are inside the outer one's: read each descendant once.
+        members = set(leading)
+        outer = [element for element in leading if not any(ancestor in members for ancestor in element.iterancestors())]
+        return [match for element in outer for match in after(element)]  # type: ignore[union-attr]
+
+    def within(self, css: str, element: HtmlElement) -> set[HtmlElement]:
+        """The elements any selector of the group *css* matches inside *element* (part of the indexed
+        subtree), as a set: the class-led selectors looked up, the others evaluated together."""
+        class_led, others = _split_group(css)
+        found: set[HtmlElement] = set()
+        for selector in class_led:
+            for match in self.matches(selector) or ():
+                if match is element or element in match.iterancestors():  # type: ignore[union-attr]
+                    found.add(match)  # type: ignore[arg-type]
+        if others:
+            found.update(select(others, element))
+        return found
+
+    def values(self, css: str) -> list[str] | None:
+        """Like :func:`values`; None when *css* is not class-led."""
+        found = self.matches(css)
+        return None if found is None else [match if isinstance(match, str) else text_of(match) for match in found]

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import ClassVar
 
 from newscrawl.news.pages import ArticlePage, ListingPage
-from newscrawl.news.selectors import select, text_of
+from newscrawl.news.selectors import text_of
 from newscrawl.urls import join_url
 from newscrawl.wordpress.routes import shortlink_id
 
@@ -49,7 +49,7 @@ class WordPressArticlePage(ArticlePage):
     def _post_pages(self) -> tuple[int, dict[int, str]]:
         """The number of this page of the post, and the URL of each other page by number."""
         current, pages = 1, {}
-        for element in select(self.post_pages_css, self.scope):
+        for element in self.select(self.post_pages_css, self.scope):
             label = text_of(element).strip()
             if not label.isdigit():  # the arrows
                 continue
