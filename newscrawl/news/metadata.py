@@ -29,14 +29,9 @@ class PageMeta:
     content: dict[str, str]
     #: ``<link rel=REL href>``
     links: dict[str, str]
-    #: microdata ``itemprop=KEY`` values of the post itself (not of list modules around it): ``content`` or
-    #: ``datetime`` attributes, an author's name
-    itemprops: dict[str, str]
 
     @classmethod
-    def from_root(cls, root: HtmlElement, list_modules: tuple[str, ...] = ()) -> PageMeta:
-        """*list_modules*: classes of the theme's article lists (sidebars, related blocks), whose
-        microdata describes other articles."""
+    def from_root(cls, root: HtmlElement) -> PageMeta:
         content: dict[str, str] = {}
         for meta in root.iter("meta"):
             value = (meta.get("content") or "").strip()
@@ -47,15 +42,24 @@ class PageMeta:
             if href := (link.get("href") or "").strip():
                 for rel in (link.get("rel") or "").lower().split():
                     links.setdefault(rel, href)
-        itemprops: dict[str, str] = {}
-        for element in _ITEMPROPS(root):
-            if (value := _itemprop_value(element)) and not _in_list_module(element, list_modules):
-                itemprops.setdefault(element.get("itemprop"), value)
-        return cls(content, links, itemprops)
+        return cls(content, links)
 
 
-#: elements carrying a microdata property, on any element (``<meta>``, ``<time>``, ``<span content>``)
-_ITEMPROPS = etree.XPath("//*[@itemprop]")
+def microdata(post: HtmlElement, list_modules: tuple[str, ...] = ()) -> dict[str, str]:
+    """The microdata ``itemprop=KEY`` values of the post: ``content`` or ``datetime`` attributes (of any
+    element: ``<meta>``, ``<time>``, ``<span content>``), an author's name.
+
+    Read in the post's element only, and not in the theme's article lists inside it
+    (*list_modules*: their classes), whose microdata describes other articles.
+    """
+    itemprops: dict[str, str] = {}
+    for element in _ITEMPROPS(post):
+        if (value := _itemprop_value(element)) and not _in_list_module(element, list_modules):
+            itemprops.setdefault(element.get("itemprop"), value)
+    return itemprops
+
+
+_ITEMPROPS = etree.XPath("descendant-or-self::*[@itemprop]")
 
 
 def _itemprop_value(element: HtmlElement) -> str | None:

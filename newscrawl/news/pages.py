@@ -32,7 +32,7 @@ from newscrawl.bylines import author_names, is_desk
 from newscrawl.items import ArticleItem
 from newscrawl.news.body import NOT_FOUND, BodyText, outermost, read_containers
 from newscrawl.news.loader import ArticleLoader
-from newscrawl.news.metadata import PageMeta, Problems, StructuredData
+from newscrawl.news.metadata import PageMeta, Problems, StructuredData, microdata
 from newscrawl.news.selectors import ClassIndex, exists, leading_classes, select, values
 from newscrawl.news.site import Site
 from newscrawl.text import clean_text
@@ -185,7 +185,12 @@ class ArticlePage(Page):
 
     @cached_property
     def meta(self) -> PageMeta:
-        return PageMeta.from_root(self.root, self.list_module_classes)
+        return PageMeta.from_root(self.root)
+
+    @cached_property
+    def itemprops(self) -> dict[str, str]:
+        """The post's microdata (see :func:`~newscrawl.news.metadata.microdata`)."""
+        return microdata(self.scope, self.list_module_classes)
 
     @cached_property
     def data(self) -> StructuredData:
@@ -237,7 +242,7 @@ class ArticlePage(Page):
                 (self.texts(css) for css in self.authors_css),
                 [reading.opening_byline, reading.closing_credit],
                 (self.texts(css) for css in self.author_box_css),
-                [list(self.data.authors), [self.meta.content.get("author")], [self.meta.itemprops.get("author")]],
+                [list(self.data.authors), [self.meta.content.get("author")], [self.itemprops.get("author")]],
             ),
             self.site_names(),
         )
@@ -252,7 +257,7 @@ class ArticlePage(Page):
             self.data.published,
             self.meta.content.get("article:published_time"),
             *self.first_texts(self.published_css),
-            self.meta.itemprops.get("datePublished"),
+            self.itemprops.get("datePublished"),
         ]
 
     def visible_published_at(self) -> list[str]:
@@ -264,7 +269,7 @@ class ArticlePage(Page):
             self.data.modified,
             self.meta.content.get("article:modified_time"),
             *self.first_texts(self.modified_css),
-            self.meta.itemprops.get("dateModified"),
+            self.itemprops.get("dateModified"),
         ]
 
     def categories(self) -> list[str | None]:

@@ -83,7 +83,29 @@ def compiled(css: str) -> etree.XPath:
 
 def select(css: str, element: HtmlElement) -> list[HtmlElement]:
     """The elements matching *css* in *element* (itself included), in document order."""
-    return compiled(css)(element)  # type: ignore[return-value]
+    return _matches(css, element)  # type: ignore[return-value]
+
+
+def _matches(css: str, element: HtmlElement) -> list[HtmlElement | str]:
+    """What *css* selects in *element*. A selector led by classes with descendants after them is
+    read from the elements of its first part: the rest runs on their subtrees only (cssselect's
+    own XPath walks every element's descendants in between)."""
+    if (shape := _class_led(css)) is None or shape[2] is None:
+        return compiled(css)(element)  # type: ignore[return-value]
+    return _descendants(compiled(_leading(css))(element), shape[2])  # type: ignore[arg-type]
+
+
+def _descendants(found: list[HtmlElement], after: etree.XPath) -> list[HtmlElement | str]:
+    """*after* run on each of the elements *found*, nested ones aside (their subtrees are their ancestor's)."""
+    members = set(found)
+    outer = [match for match in found if not any(ancestor in members for ancestor in match.iterancestors())]  # type: ignore[union-attr]
+    return [match for match in outer for match in after(match)]  # type: ignore[union-attr]
+
+
+@cache
+def _leading(css: str) -> str:
+    """The first part of a class-led selector (``div.a`` of ``div.a .b p``)."""
+    return css.strip().split(None, 1)[0]
 
 
 def exists(css: str, element: HtmlElement) -> bool:
@@ -98,7 +120,7 @@ def text_of(element: HtmlElement) -> str:
 
 def values(css: str, element: HtmlElement) -> list[str]:
     """What *css* selects in *element*: attribute and text pseudo-elements as strings, elements as their text."""
-    return [match if isinstance(match, str) else text_of(match) for match in compiled(css)(element)]  # type: ignore[union-attr]
+    return [match if isinstance(match, str) else text_of(match) for match in _matches(css, element)]
 
 
 #: every class attribute of a subtree, as strings that know their element
@@ -162,10 +184,7 @@ class ClassIndex:
         ]
         if after is None:
             return list(leading)
-        # Subtrees of nested leading elements are inside the outer one's: read each descendant once.
-        members = set(leading)
-        outer = [element for element in leading if not any(ancestor in members for ancestor in element.iterancestors())]
-        return [match for element in outer for match in after(element)]  # type: ignore[union-attr]
+        return _descendants(leading, after)
 
     def within(self, css: str, element: HtmlElement) -> set[HtmlElement]:
         """The elements any selector of the group *css* matches inside *element* (part of the indexed
