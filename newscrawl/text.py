@@ -129,11 +129,12 @@ def repair_mojibake(text: str) -> tuple[str, int]:
 
 # --- language ----------------------------------------------------------------
 
-_LETTERS = tuple((language.code, re.compile(f"[{language.letters}]")) for language in LANGUAGES)
+# Runs of each language's letters: summing the runs' lengths counts the letters without a list of them.
+_LETTERS = tuple((language.code, re.compile(f"[{language.letters}]+")) for language in LANGUAGES)
 
 
 def detect_language(text: str) -> str | None:
     """The language whose letters most of *text* is written in (ties: the first in LANGUAGES)."""
-    counts = [(len(letters.findall(text)), code) for code, letters in _LETTERS]
+    counts = [(sum(map(len, letters.findall(text))), code) for code, letters in _LETTERS]
     best = max(counts, key=lambda count_code: count_code[0])
     return best[1] if best[0] else None
