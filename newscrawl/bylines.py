@@ -128,11 +128,11 @@ def author_names(byline: str) -> list[str]:
             break
     names = []
     for part in _NAME_SEPARATOR.split(text):
-        part = part.strip(" .;:")
-        if match := _WRITER_FOR.match(part):
-            part = match.group("writer")
-        if part:
-            names.append(part)
+        name = part.strip(" .;:")
+        if match := _WRITER_FOR.match(name):
+            name = match.group("writer")
+        if name:
+            names.append(name)
     return names
 
 

@@ -104,7 +104,9 @@ def test_the_browser_renders_the_pages_a_script_fills_in_and_only_those(site_cra
 
 def test_posts_the_theme_layout_does_not_match_are_read_by_the_fallback_and_counted(site_crawl: SiteCrawl) -> None:
     site = site_crawl.site
-    by_extractor = Counter(site.expected[item["url"]].get("extractor", site.spider.theme.name) for item in site_crawl.result.items)
+    by_extractor = Counter(
+        site.expected[item["url"]].get("extractor", site.spider.theme.name) for item in site_crawl.result.items
+    )
     assert Counter(item["extractor"] for item in site_crawl.result.items) == by_extractor
     assert counts_under(site_crawl.result.stats, "newscrawl/extractor/") == dict(by_extractor)
     assert Counter(doc["extractor"] for doc in site_crawl.documents) == by_extractor

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from scrapy.http import HtmlResponse
 
-from newscrawl.news.extraction import AmpCopy, Article, ArticleExtractor, NeedsRendering, NotArticle, NotFound, Stub
+from newscrawl.news.extraction import AmpCopy, Article, ArticleExtractor, NeedsRendering, NotArticle, NotFound
 from newscrawl.urls import normalize_path
 from tests.sites import CONTENT_FIELDS, SITES, FixtureSite, as_json
 

@@ -117,7 +117,9 @@ def test_a_rendered_page_is_judged_as_it_is() -> None:
     assert isinstance(outcome, Stub) and (outcome.reason, outcome.detail) == ("no_body", "only a loading placeholder")
     filled = case("js-inline-fill")
     paragraphs = "".join(f"<p>{p}</p>" for p in filled["body"].split("\n\n"))
-    as_rendered = served(filled, lambda html: re.sub(r'<div class="ns-content-loader">.*?</p></div>', paragraphs, html, flags=re.S))
+    as_rendered = served(
+        filled, lambda html: re.sub(r'<div class="ns-content-loader">.*?</p></div>', paragraphs, html, flags=re.S)
+    )
     outcome = extractor().extract(as_rendered, NOW, rendered=True)
     assert isinstance(outcome, Article) and outcome.item["body"] == filled["body"]
 

@@ -90,7 +90,11 @@ def test_a_theme_change_is_read_by_the_fallback_and_fails_its_monitor(mongo_uri:
     expected_articles = IPROINI.expected
     total = len(expected_articles)
     fallback = {url(slug) for slug in CLASSIC_PAGES}
-    dated = sum(1 for address, article in expected_articles.items() if article["published_at"] and address not in {url(slug) for slug in CLOUD_PAGES})
+    dated = sum(
+        1
+        for address, article in expected_articles.items()
+        if article["published_at"] and address not in {url(slug) for slug in CLOUD_PAGES}
+    )
     with FixtureServer("iproini", THEME_CHANGED, IPROINI.root) as server:
         # The command line, for its exit status.
         process = run_scrapy(

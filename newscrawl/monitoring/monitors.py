@@ -10,8 +10,8 @@ from spidermon import monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 
 from newscrawl.monitoring.history import RunHistory, sharp_drops
-from newscrawl.news.extraction import FALLBACK
 from newscrawl.monitoring.summary import DEAD_LETTER_STAT, INVALID_STAT, RENDER_FAILED_PREFIX, RunSummary, counts_under
+from newscrawl.news.extraction import FALLBACK
 from newscrawl.pipelines.validate import ERRORS_PREFIX, INVALID_ITEMS_STAT
 
 

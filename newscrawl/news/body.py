@@ -128,4 +128,3 @@ def _opening_byline(first_paragraph: str, emphasised: str | None) -> tuple[list[
         if byline and not byline[1]:
             return byline[0], first_paragraph[len(emphasised) :].lstrip(" ,:")
     return split_byline(first_paragraph)
-

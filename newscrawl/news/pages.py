@@ -65,7 +65,7 @@ class Page:
 
     @cached_property
     def root(self) -> HtmlElement:
-        return self.response.selector.root  # type: ignore[no-any-return]
+        return self.response.selector.root
 
     @cached_property
     def base_url(self) -> str:
@@ -88,7 +88,7 @@ class Page:
     def select(self, css: str, within: HtmlElement) -> list[HtmlElement]:
         """The elements *css* matches in *within*."""
         if within is self.scope and (found := self.scope_index.matches(css)) is not None:
-            return found  # type: ignore[return-value]
+            return found
         return select(css, within)
 
     @cached_property

@@ -57,7 +57,7 @@ def _selectors(css: str) -> list[str]:
     """The selectors of a group (commas inside brackets or parentheses do not split it)."""
     parts, depth, start = [], 0, 0
     for index, char in enumerate(css):
-        depth += char in "([" and 1 or (char in ")]" and -1 or 0)
+        depth += (char in "([" and 1) or ((char in ")]" and -1) or 0)
         if char == "," and depth == 0:
             parts.append(css[start:index])
             start = index + 1
@@ -83,7 +83,7 @@ def compiled(css: str) -> etree.XPath:
 
 def select(css: str, element: HtmlElement) -> list[HtmlElement]:
     """The elements matching *css* in *element* (itself included), in document order."""
-    return _matches(css, element)  # type: ignore[return-value]
+    return _matches(css, element)
 
 
 def _matches(css: str, element: HtmlElement) -> list[HtmlElement | str]:
@@ -91,15 +91,15 @@ def _matches(css: str, element: HtmlElement) -> list[HtmlElement | str]:
     read from the elements of its first part: the rest runs on their subtrees only (cssselect's
     own XPath walks every element's descendants in between)."""
     if (shape := _class_led(css)) is None or shape[2] is None:
-        return compiled(css)(element)  # type: ignore[return-value]
-    return _descendants(compiled(_leading(css))(element), shape[2])  # type: ignore[arg-type]
+        return compiled(css)(element)
+    return _descendants(compiled(_leading(css))(element), shape[2])
 
 
 def _descendants(found: list[HtmlElement], after: etree.XPath) -> list[HtmlElement | str]:
     """*after* run on each of the elements *found*, nested ones aside (their subtrees are their ancestor's)."""
     members = set(found)
-    outer = [match for match in found if not any(ancestor in members for ancestor in match.iterancestors())]  # type: ignore[union-attr]
-    return [match for match in outer for match in after(match)]  # type: ignore[union-attr]
+    outer = [match for match in found if not any(ancestor in members for ancestor in match.iterancestors())]
+    return [match for match in outer for match in after(match)]
 
 
 @cache
@@ -115,7 +115,7 @@ def exists(css: str, element: HtmlElement) -> bool:
 
 def text_of(element: HtmlElement) -> str:
     """The text of *element* and everything inside it."""
-    return _STRING(element)  # type: ignore[return-value]
+    return _STRING(element)
 
 
 def values(css: str, element: HtmlElement) -> list[str]:
@@ -168,8 +168,8 @@ class ClassIndex:
     def __init__(self, element: HtmlElement):
         self.by_class: dict[str, list[HtmlElement]] = {}
         for value in _CLASS_VALUES(element):
-            owner = value.getparent()  # type: ignore[union-attr]
-            for name in value.split():  # type: ignore[union-attr]
+            owner = value.getparent()
+            for name in value.split():
                 self.by_class.setdefault(name, []).append(owner)
 
     def matches(self, css: str) -> list[HtmlElement | str] | None:
@@ -194,7 +194,7 @@ class ClassIndex:
         for selector in class_led:
             for match in self.matches(selector) or ():
                 if match is element or element in match.iterancestors():  # type: ignore[union-attr]
-                    found.add(match)  # type: ignore[arg-type]
+                    found.add(match)
         if others:
             found.update(select(others, element))
         return found

@@ -279,7 +279,9 @@ class NewsSiteSpider(scrapy.Spider):
         item = article.item
         self.count(f"extractor/{item['extractor']}")
         if item["extractor"] != self.theme.name:
-            logger.info("Read %s with the %s extractor: the %s layout does not match it", item["url"], item["extractor"], self.theme.name)
+            logger.info(
+                "Read %s with the %s extractor: the %s layout does not match it", item["url"], item["extractor"], self.theme.name
+            )
         for request in self.article_requests(item["related_urls"], response.url):
             yield request
         # The article modules around it too ("Hot this week", "Latest"): a post linked only there is found.

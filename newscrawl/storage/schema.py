@@ -26,7 +26,13 @@ ADDED_FIELDS: tuple[str, ...] = ("extractor",)
 ARTICLE_SCHEMA: dict[str, Any] = {
     "bsonType": "object",
     "title": "newscrawl article",
-    "required": [*(f for f in ARTICLE_FIELDS if f not in ADDED_FIELDS), "first_seen_at", "last_seen_at", "seen_urls", "content_hash"],
+    "required": [
+        *(f for f in ARTICLE_FIELDS if f not in ADDED_FIELDS),
+        "first_seen_at",
+        "last_seen_at",
+        "seen_urls",
+        "content_hash",
+    ],
     "additionalProperties": False,
     "properties": {
         "_id": {"bsonType": "objectId", "description": "MongoDB document id; carries no meaning."},

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 import trafilatura
 from lxml.html import HtmlElement
+from trafilatura.settings import Document
 
 from newscrawl.news.body import LINK_LISTS, BodyText, is_placeholder, take_credits
 from newscrawl.news.pages import Selectors
@@ -25,6 +26,7 @@ from newscrawl.wordpress.pages import WordPressArticlePage
 
 # trafilatura warns of each page it finds no text in; the extractor counts and logs those pages itself.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
+
 
 class FallbackArticlePage(WordPressArticlePage):
     """Any WordPress post: machine-readable metadata first, trafilatura for the text."""
@@ -68,9 +70,10 @@ class FallbackArticlePage(WordPressArticlePage):
             include_images=False,
             prune_xpath=_pruned(self.boilerplate_css, self.placeholder_css),
         )
-        found = [line for raw in (document.text if document else "").splitlines() if (line := clean_text(raw))]
-        text = [paragraph for paragraph in found if not is_placeholder(paragraph)]
-        return take_credits(text, placeholder=len(text) < len(found))
+        text = document.text if isinstance(document, Document) and document.text else ""
+        found = [line for raw in text.splitlines() if (line := clean_text(raw))]
+        paragraphs = [paragraph for paragraph in found if not is_placeholder(paragraph)]
+        return take_credits(paragraphs, placeholder=len(paragraphs) < len(found))
 
 
 def _pruned(*css: str) -> list[str]:

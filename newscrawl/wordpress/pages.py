@@ -48,7 +48,7 @@ class WordPressArticlePage(ArticlePage):
     @cached_property
     def _post_pages(self) -> tuple[int, dict[int, str]]:
         """The number of this page of the post, and the URL of each other page by number."""
-        current, pages = 1, {}
+        current, pages = 1, dict[int, str]()
         for element in self.select(self.post_pages_css, self.scope):
             label = text_of(element).strip()
             if not label.isdigit():  # the arrows
