@@ -78,23 +78,11 @@ class Page:
 
     def texts(self, css: str, within: HtmlElement | None = None) -> list[str]:
         """Values of *css*: attribute/text pseudo-elements as selected, elements as their full text."""
-        if within is None or within is self.scope:
-            if (found := self.scope_index.values(css)) is not None:
-                return found
-        elif any(name not in self.response.text for name in leading_classes(css)):
-            return []  # a class the page's source never names: nothing to look for
         return values(css, self.scope if within is None else within)
 
     def select(self, css: str, within: HtmlElement) -> list[HtmlElement]:
         """The elements *css* matches in *within*."""
-        if within is self.scope and (found := self.scope_index.matches(css)) is not None:
-            return found
         return select(css, within)
-
-    @cached_property
-    def scope_index(self) -> ClassIndex:
-        """The scope's elements by class: selectors led by a class start from them (see :class:`ClassIndex`)."""
-        return ClassIndex(self.scope)
 
     def first_texts(self, selectors: Selectors, within: HtmlElement | None = None) -> list[str]:
         """The values of the first selector in *selectors* that gives a non-blank one."""
@@ -150,6 +138,27 @@ class ArticlePage(Page):
         self.now = now
         #: (kind, detail) of recoverable problems met while reading the page (bad JSON-LD, bad dates)
         self.problems: Problems = []
+
+    # --- reading the post ------------------------------------------------------
+
+    @cached_property
+    def scope_index(self) -> ClassIndex:
+        """The post's elements by class: the theme's selectors, nearly all led by a class, start from them
+        (see :class:`~newscrawl.news.selectors.ClassIndex`)."""
+        return ClassIndex(self.scope)
+
+    def texts(self, css: str, within: HtmlElement | None = None) -> list[str]:
+        if leading_classes(css):
+            if within is None or within is self.scope:
+                return self.scope_index.values(css) or []
+            if any(name not in self.response.text for name in leading_classes(css)):
+                return []  # a class the page's source never names: nothing to look for
+        return super().texts(css, within)
+
+    def select(self, css: str, within: HtmlElement) -> list[HtmlElement]:
+        if within is self.scope and leading_classes(css):
+            return self.scope_index.matches(css) or []
+        return super().select(css, within)
 
     # --- what the page is ----------------------------------------------------
 

@@ -55,10 +55,10 @@ class FallbackArticlePage(WordPressArticlePage):
         return [self.data.headline, self.meta.content.get("og:title"), *self.first_texts(self.title_css)]
 
     def categories(self) -> list[str | None]:
-        return list(self.data.sections) or list(self.texts(self.categories_css[0]))
+        return list(self.data.sections) or list(self.first_texts(self.categories_css))
 
     def tags(self) -> list[str | None]:
-        return list(self.data.keywords) or list(self.texts(self.tags_css[0]))
+        return list(self.data.keywords) or list(self.first_texts(self.tags_css))
 
     def read_body(self, within: HtmlElement) -> BodyText:
         """trafilatura's text of the post element, boilerplate pruned first; credit lines taken off."""
