@@ -13,8 +13,10 @@ are handled here once for every language:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Sequence
 
 from newscrawl.languages import LANGUAGES, Language, fold
+from newscrawl.text import clean_text
 
 _NAME_WORD = re.compile(r"^(?:[A-ZΑ-ΩΆ-Ώ][\w'’.\-]*|[A-ZΑ-ΩΆ-Ώ]\.)$")
 # A middle initial ("Ι.", "J."): its period does not end the name.
@@ -149,3 +151,23 @@ def is_desk(name: str, site_names: tuple[str, ...] = ()) -> bool:
             if not rest or rest in _DESKS:
                 return True
     return False
+
+
+def writers(sources: Iterable[Sequence[str | None]], site_names: tuple[str, ...] = ()) -> list[str]:
+    """The names of the first source that names a writer; else of the first that names a desk or the site.
+
+    Sources are read lazily, so those after the one used are never computed.
+    """
+    desk: list[str] = []
+    for source in sources:
+        names = list(dict.fromkeys(_names(source)))
+        if names and not all(is_desk(name, site_names) for name in names):
+            return names
+        desk = desk or names
+    return desk
+
+
+def _names(source: Sequence[str | None]) -> Iterator[str]:
+    for value in source:
+        if text := clean_text(value):
+            yield from author_names(text)

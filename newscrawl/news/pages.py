@@ -18,7 +18,7 @@ usable (an impossible date) leaves the field to the next.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -28,14 +28,13 @@ from typing import ClassVar
 from lxml.html import HtmlElement
 from scrapy.http import TextResponse
 
-from newscrawl.bylines import author_names, is_desk
+from newscrawl.bylines import writers
 from newscrawl.items import ArticleItem
 from newscrawl.news.body import NOT_FOUND, BodyText, outermost, read_containers
 from newscrawl.news.loader import ArticleLoader
 from newscrawl.news.metadata import PageMeta, Problems, StructuredData, microdata
 from newscrawl.news.selectors import ClassIndex, exists, leading_classes, select, values
 from newscrawl.news.site import Site
-from newscrawl.text import clean_text
 from newscrawl.urls import join_url
 
 Selectors = tuple[str, ...]
@@ -346,26 +345,6 @@ class ArticlePage(Page):
                 index = self.scope_index if within is self.scope else None
                 return read_containers(containers, self.boilerplate_css, self.placeholder_css, index)
         return NOT_FOUND
-
-
-def writers(sources: Iterable[Sequence[str | None]], site_names: tuple[str, ...] = ()) -> list[str]:
-    """The names of the first source that names a writer; else of the first that names a desk or the site.
-
-    Sources are read lazily, so those after the one used are never computed.
-    """
-    desk: list[str] = []
-    for source in sources:
-        names = list(dict.fromkeys(_names(source)))
-        if names and not all(is_desk(name, site_names) for name in names):
-            return names
-        desk = desk or names
-    return desk
-
-
-def _names(source: Sequence[str | None]) -> Iterator[str]:
-    for value in source:
-        if text := clean_text(value):
-            yield from author_names(text)
 
 
 class ListingPage(Page):
