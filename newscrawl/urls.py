@@ -11,14 +11,19 @@ being crawled (the live site, a staging mirror or the fixture server).
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
 
 # Query parameters that do not change the page: click tracking (Jetpack's related posts too), and the AMP switch.
 VARIANT_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_[ce]id|igshid|_ga|ref|amp|relatedposts_\w+)$", re.I)
 
 # Characters WordPress leaves unescaped in a post slug path.
 _PATH_SAFE = "/-._~!$&'()*+,;=:@"
+# Each byte of a UTF-8 path as WordPress writes it: itself if safe (letters, digits, _PATH_SAFE), else
+# %xx in lowercase hex. One lookup per byte: what quote() does, without a second pass to lowercase.
+_SAFE_BYTES = frozenset((string.ascii_letters + string.digits + _PATH_SAFE).encode())
+_PATH_BYTES = tuple(chr(byte) if byte in _SAFE_BYTES else f"%{byte:02x}" for byte in range(256))
 
 
 def join_url(base: str, href: str) -> str | None:
@@ -36,8 +41,7 @@ def normalize_path(path: str) -> str:
 
     ``/%CE%B5/``, ``/%ce%b5/`` and ``/ε/`` all become ``/%ce%b5/``.
     """
-    encoded = quote(unquote(path), safe=_PATH_SAFE)
-    return re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encoded)
+    return "".join(map(_PATH_BYTES.__getitem__, unquote(path).encode()))
 
 
 class SiteUrls:

@@ -156,7 +156,7 @@ def test_compiled_selectors_select_what_parsel_selects(site: FixtureSite) -> Non
     """Grouped walks, class prefilters and the class index change how, never what."""
     for article in site.article_pages[:6]:
         root = site.response(article["path"], article["url"]).selector.root
-        index = ClassIndex(root)
+        index = ClassIndex(root, site.spider.theme.article_page.indexed_classes())
         for css in _selectors_of(site):
             expected = Selector(root=root).css(css)
             want = expected.getall() if "::" in css else [m.root for m in expected]

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import chain
 from typing import ClassVar
 
@@ -33,7 +33,7 @@ from newscrawl.items import ArticleItem
 from newscrawl.news.body import NOT_FOUND, BodyText, outermost, read_containers
 from newscrawl.news.loader import ArticleLoader
 from newscrawl.news.metadata import PageMeta, Problems, StructuredData, microdata
-from newscrawl.news.selectors import ClassIndex, exists, leading_classes, select, values
+from newscrawl.news.selectors import ClassIndex, exists, leading_classes, leading_classes_of, select, values
 from newscrawl.news.site import Site
 from newscrawl.urls import join_url
 
@@ -144,19 +144,27 @@ class ArticlePage(Page):
     def scope_index(self) -> ClassIndex:
         """The post's elements by class: the theme's selectors, nearly all led by a class, start from them
         (see :class:`~newscrawl.news.selectors.ClassIndex`)."""
-        return ClassIndex(self.scope)
+        return ClassIndex(self.scope, self.indexed_classes())
+
+    @classmethod
+    @cache
+    def indexed_classes(cls) -> frozenset[str]:
+        """The classes leading the selectors this page object declares: the ones :attr:`scope_index` indexes."""
+        declared = [value for name in dir(cls) if name.endswith(("_css", "_markers")) for value in _strings(getattr(cls, name))]
+        return leading_classes_of(declared)
 
     def texts(self, css: str, within: HtmlElement | None = None) -> list[str]:
         if leading_classes(css):
             if within is None or within is self.scope:
-                return self.scope_index.values(css) or []
-            if any(name not in self.response.text for name in leading_classes(css)):
+                if (found := self.scope_index.values(css)) is not None:
+                    return found
+            elif any(name not in self.response.text for name in leading_classes(css)):
                 return []  # a class the page's source never names: nothing to look for
         return super().texts(css, within)
 
     def select(self, css: str, within: HtmlElement) -> list[HtmlElement]:
-        if within is self.scope and leading_classes(css):
-            return self.scope_index.matches(css) or []
+        if within is self.scope and (found := self.scope_index.matches(css)) is not None:
+            return found
         return super().select(css, within)
 
     # --- what the page is ----------------------------------------------------
@@ -391,6 +399,13 @@ class Theme:
     name: str
     article_page: type[ArticlePage]
     listing_page: type[ListingPage]
+
+
+def _strings(value: object) -> list[str]:
+    """A declared selector, or each of a tuple of them."""
+    if isinstance(value, str):
+        return [value]
+    return [item for item in value if isinstance(item, str)] if isinstance(value, tuple) else []
 
 
 def _first_non_empty(candidates: Iterable[Sequence[str | None]]) -> list[str | None]:

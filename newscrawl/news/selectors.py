@@ -20,6 +20,7 @@ Two rewrites make the XPath cheaper to run than cssselect's own:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 
 from lxml import etree
@@ -39,6 +40,12 @@ _SIMPLE = re.compile(r"descendant-or-self::(?P<tag>\*|[\w-]+)(?P<predicates>(?:\
 def xpath_of(css: str) -> str:
     """The XPath of a CSS selector (with parsel's ``::text`` and ``::attr(name)``), simple selectors of a
     group tested in one walk per element name, class tests prefiltered."""
+    return " | ".join(_walks(css))
+
+
+def _walks(css: str) -> list[str]:
+    """The XPath expressions whose union :func:`xpath_of` is: one per element name of the group's
+    simple selectors, one per other selector."""
     by_tag: dict[str, list[str]] = {}  # element name -> predicates of the simple selectors of that name
     paths: list[str] = []
     for part in (_TRANSLATOR.css_to_xpath(selector) for selector in _selectors(css)):
@@ -50,7 +57,7 @@ def xpath_of(css: str) -> str:
         f"descendant-or-self::{tag}" + ("[" + " or ".join(f"({p})" for p in predicates) + "]" if all(predicates) else "")
         for tag, predicates in by_tag.items()
     ]
-    return _CLASS_TEST.sub(r"contains(@class, '\2') and \1", " | ".join([*walks, *paths]))
+    return [_CLASS_TEST.sub(r"contains(@class, '\2') and \1", walk) for walk in [*walks, *paths]]
 
 
 def _selectors(css: str) -> list[str]:
@@ -109,8 +116,13 @@ def _leading(css: str) -> str:
 
 
 def exists(css: str, element: HtmlElement) -> bool:
-    """Whether *css* matches in *element*: its selectors tried in turn, the first match ending the search."""
-    return any(compiled(selector)(element) for selector in _selectors(css))
+    """Whether *css* matches in *element*: its walks (:func:`xpath_of`) tried in turn, the first match ending the search."""
+    return any(walk(element) for walk in _compiled_walks(css))
+
+
+@cache
+def _compiled_walks(css: str) -> tuple[etree.XPath, ...]:
+    return tuple(etree.XPath(walk, smart_strings=False) for walk in _walks(css))
 
 
 def text_of(element: HtmlElement) -> str:
@@ -147,6 +159,13 @@ def leading_classes(css: str) -> tuple[str, ...]:
     return shape[1] if shape else ()
 
 
+def leading_classes_of(selectors: Iterable[str]) -> frozenset[str]:
+    """The classes that lead the class-led selectors among *selectors* (groups included): what to index."""
+    return frozenset(
+        shape[1][0] for css in selectors for selector in _selectors(css) if (shape := _class_led(selector)) is not None
+    )
+
+
 @cache
 def _split_group(css: str) -> tuple[tuple[str, ...], str]:
     """The class-led selectors of a group, and the others as one group."""
@@ -163,18 +182,21 @@ class ClassIndex:
     of the post, which costs more than anything else on the page; looked up here, it
     starts from the few elements with that class, and the rest of the selector runs
     on their subtrees only. Other selectors are left to :func:`values` and :func:`select`.
+
+    Only the *classes* asked for are indexed (those leading the page object's selectors,
+    see :func:`leading_classes_of`); a selector led by another class is not answered here.
     """
 
-    def __init__(self, element: HtmlElement):
+    def __init__(self, element: HtmlElement, classes: frozenset[str]):
+        self.classes = classes
         self.by_class: dict[str, list[HtmlElement]] = {}
         for value in _CLASS_VALUES(element):
-            owner = value.getparent()
-            for name in value.split():
-                self.by_class.setdefault(name, []).append(owner)
+            for name in classes.intersection(value.split()):
+                self.by_class.setdefault(name, []).append(value.getparent())
 
     def matches(self, css: str) -> list[HtmlElement | str] | None:
-        """What *css* selects in the subtree (as :func:`select` would); None when it is not class-led."""
-        if (shape := _class_led(css)) is None:
+        """What *css* selects in the subtree (as :func:`select` would); None when it is not led by an indexed class."""
+        if (shape := _class_led(css)) is None or shape[1][0] not in self.classes:
             return None
         tag, classes, after = shape
         leading = [
