@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urljoin, urlsplit
 
 # Query parameters that do not change the page: click tracking (Jetpack's related posts too), and the AMP switch.
 VARIANT_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_[ce]id|igshid|_ga|ref|amp|relatedposts_\w+)$", re.I)
@@ -73,7 +73,9 @@ class SiteUrls:
 
     def is_site_url(self, url: str) -> bool:
         """Whether *url* belongs to this site (any of its domains, or the crawled origin)."""
-        parts = urlsplit(url)
+        return self._is_site(urlsplit(url))
+
+    def _is_site(self, parts: SplitResult) -> bool:
         if parts.scheme not in ("http", "https"):
             return False
         if parts.netloc.lower() == self._base_netloc:
@@ -99,13 +101,12 @@ class SiteUrls:
         permalinks have none) and normalises the percent-encoding. Other query parameters (``?p=N`` shortlinks, search)
         are kept: they name a different resource until the site redirects.
         """
-        url = url.strip()
         try:
-            if not self.is_site_url(url):
+            parts = urlsplit(url.strip())
+            if not self._is_site(parts):
                 return None
         except ValueError:  # a malformed authority (http://[)
             return None
-        parts = urlsplit(url)
         path = normalize_path(parts.path or "/")
         if path.endswith("/amp/"):
             path = path[: -len("amp/")]
@@ -115,7 +116,7 @@ class SiteUrls:
         if last_segment and "." not in last_segment:
             path = path.rstrip("/") + ("/" if self.trailing_slash else "")
         query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not VARIANT_PARAMS.match(k)]
-        query_string = urlencode(query)
+        query_string = urlencode(query) if query else ""
         return self.canonical_origin + path + (f"?{query_string}" if query_string else "")
 
     @staticmethod
