@@ -33,6 +33,10 @@ _CLASS_TEST = re.compile(r"@class and (contains\(concat\(' ', normalize-space\(@
 _STRING = etree.XPath("string()", smart_strings=False)
 
 
+#: Where ``<html>`` and ``<body>`` can be: lxml's HTML parser makes them the document element and its
+#: child, never anywhere else (it merges any other into those), so no walk over the page is needed.
+_AXES = {"html": ("self",), "body": ("self", "child")}
+
 #: one step of cssselect's output: an element test and its predicates, nothing after
 _SIMPLE = re.compile(r"descendant-or-self::(?P<tag>\*|[\w-]+)(?P<predicates>(?:\[.*\])?)")
 
@@ -53,10 +57,10 @@ def _walks(css: str) -> list[str]:
             by_tag.setdefault(step["tag"], []).append(step["predicates"][1:-1])
         else:
             paths.append(part)
-    walks = [
-        f"descendant-or-self::{tag}" + ("[" + " or ".join(f"({p})" for p in predicates) + "]" if all(predicates) else "")
-        for tag, predicates in by_tag.items()
-    ]
+    walks = []
+    for tag, predicates in by_tag.items():
+        test = "[" + " or ".join(f"({p})" for p in predicates) + "]" if all(predicates) else ""
+        walks.append(" | ".join(f"{axis}::{tag}{test}" for axis in _AXES.get(tag, ("descendant-or-self",))))
     return [_CLASS_TEST.sub(r"contains(@class, '\2') and \1", walk) for walk in [*walks, *paths]]
 
 
