@@ -13,8 +13,10 @@ are handled here once for every language:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Sequence
 
-from newscrawl.languages import LANGUAGES, Language
+from newscrawl.languages import LANGUAGES, Language, fold
+from newscrawl.text import clean_text
 
 _NAME_WORD = re.compile(r"^(?:[A-ZΑ-ΩΆ-Ώ][\w'’.\-]*|[A-ZΑ-ΩΆ-Ώ]\.)$")
 # A middle initial ("Ι.", "J."): its period does not end the name.
@@ -101,3 +103,71 @@ def split_byline(paragraph: str) -> tuple[list[str], str] | None:
             read = _running_byline if language.byline_runs_on else _comma_byline
             return read(match.group("rest"), language)
     return None
+
+
+# --- names as a reader gives them ----------------------------------------------------------
+
+_JOINERS = sorted({joiner for language in LANGUAGES for joiner in language.name_joiners}, key=len, reverse=True)
+#: between two names: a comma, or a joining word ("and", "&", "και")
+_NAME_SEPARATOR = re.compile(r"\s*,\s*|\s+(?:" + "|".join(map(re.escape, _JOINERS)) + r")\s+")
+_FOR_WORDS = "|".join(re.escape(word) for language in LANGUAGES for word in language.byline_for)
+#: "WRITER for PUBLICATION": a writer of two to four words, then the publication
+_WRITER_FOR = re.compile(rf"^(?P<writer>(?:\S+\s+){{1,3}}\S+?)\s+(?:{_FOR_WORDS})\s+\S", re.I)
+_DESKS = frozenset(fold(name) for language in LANGUAGES for name in language.desk_names)
+
+
+def author_names(byline: str) -> list[str]:
+    """The writers a byline names, as a reader would give them.
+
+    ``By Anna Lee and Mark Ortiz`` gives two names; ``Helen Carter for Reuters``
+    gives ``Helen Carter`` (an organisation of one word and "for" is left
+    whole: ``Center for Policy Studies``); a marker ("By", "Του") opening it goes.
+    """
+    text = byline.strip()
+    for _, marker in _MARKERS:
+        if match := marker.match(text):
+            text = match.group("rest")
+            break
+    names = []
+    for part in _NAME_SEPARATOR.split(text):
+        name = part.strip(" .;:")
+        if match := _WRITER_FOR.match(name):
+            name = match.group("writer")
+        if name:
+            names.append(name)
+    return names
+
+
+def is_desk(name: str, site_names: tuple[str, ...] = ()) -> bool:
+    """Whether a byline names a desk or the site itself rather than a writer ("Staff", "Σύνταξη",
+    "Proini Newsroom", the paper's own name)."""
+    folded = " ".join(fold(name).split())
+    if folded in _DESKS:
+        return True
+    for site in site_names:
+        site_words = fold(site).split()
+        if site_words and folded.split()[: len(site_words)] == site_words:
+            rest = " ".join(folded.split()[len(site_words) :])
+            if not rest or rest in _DESKS:
+                return True
+    return False
+
+
+def writers(sources: Iterable[Sequence[str | None]], site_names: tuple[str, ...] = ()) -> list[str]:
+    """The names of the first source that names a writer; else of the first that names a desk or the site.
+
+    Sources are read lazily, so those after the one used are never computed.
+    """
+    desk: list[str] = []
+    for source in sources:
+        names = list(dict.fromkeys(_names(source)))
+        if names and not all(is_desk(name, site_names) for name in names):
+            return names
+        desk = desk or names
+    return desk
+
+
+def _names(source: Sequence[str | None]) -> Iterator[str]:
+    for value in source:
+        if text := clean_text(value):
+            yield from author_names(text)

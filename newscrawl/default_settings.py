@@ -146,6 +146,12 @@ SETTINGS: tuple[Setting, ...] = (
         group="Data quality",
     ),
     Setting("NEWSCRAWL_MONITOR_MAX_DEAD_LETTERS", 0, "Articles a run may send to the dead-letter file.", group="Data quality"),
+    Setting(
+        "NEWSCRAWL_MONITOR_MAX_FALLBACK_SHARE",
+        0.1,
+        "Largest share of the articles read by the fallback extractor, the theme's layout not matching them (a redesign).",
+        group="Data quality",
+    ),
     Setting("NEWSCRAWL_RUNS_COLLECTION", "runs", "Collection (in `MONGO_DATABASE`) of the run history.", group="Data quality"),
     Setting(
         "NEWSCRAWL_MONITOR_HISTORY_RUNS",

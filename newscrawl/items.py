@@ -23,6 +23,7 @@ ARTICLE_FIELDS = (
     "related_urls",
     "source_url",
     "crawled_at",
+    "extractor",
 )
 #: Fields holding lists (never None: an empty list when absent).
 LIST_FIELDS = ("authors", "categories", "tags", "related_urls")
@@ -53,3 +54,4 @@ class ArticleItem(scrapy.Item):
     related_urls = scrapy.Field()  # canonical URLs of the "Related Articles" block
     source_url = scrapy.Field()  # the URL actually fetched
     crawled_at = scrapy.Field(serializer=iso_8601)  # aware datetime
+    extractor = scrapy.Field()  # what read the page: the theme's name, or "fallback"

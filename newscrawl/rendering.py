@@ -4,8 +4,9 @@ Scrapy's own downloader fetches every page; a request goes through the browser
 only when it carries ``meta["playwright"] = True``, which :func:`browser_request`
 sets. The spider sends two kinds of pages there:
 
-* an article whose server HTML has a title but no body text (a script fills it
-  in): requested again once, waiting for the body to appear;
+* an article whose server HTML has a title but a body a script fills in (no
+  text, a loading placeholder, far fewer words than the page declares):
+  requested again once, waiting for the body's words;
 * page types a site module declares in ``render_paths`` (:class:`RenderRule`),
   such as an archive whose further items come from a JavaScript "Load more".
 
@@ -58,6 +59,14 @@ _LOADED_MORE = """([selector, links]) => {
     const control = document.querySelector(selector);
     return document.querySelectorAll("a[href]").length > links || !control || !control.checkVisibility();
 }"""
+#: In the page: the elements matching a selector hold at least a number of words (a script filled them in).
+_HOLDS_WORDS = """([selector, words]) => {
+    let count = 0;
+    for (const element of document.querySelectorAll(selector)) {
+        count += element.innerText.split(/\\s+/).filter(Boolean).length;
+    }
+    return count >= words;
+}"""
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,7 @@ def browser_request(
     wait_for: str | None,
     load_more: str | None = None,
     max_clicks: int = 0,
+    min_words: int = 0,
     reason: str = "no_body",
     dont_filter: bool = True,
     **meta: Any,
@@ -93,13 +103,14 @@ def browser_request(
 
     :param wait_for: CSS selector to wait for (visible) before reading the page;
         if it never appears the page is read as it is, not failed
+    :param min_words: wait instead until what *wait_for* matches holds this many words
     :param load_more: CSS selector of a "Load more" control to click, at most *max_clicks* times
     :param reason: why the page is rendered; stats count renders under ``newscrawl/rendered/<reason>``
     :param dont_filter: True for a second fetch of an URL already downloaded without the browser
     """
     page_methods = []
     if wait_for:
-        page_methods.append(PageMethod(wait_for_content, wait_for))
+        page_methods.append(PageMethod(wait_for_content, wait_for, min_words))
     if load_more and max_clicks:
         page_methods.append(PageMethod(click_load_more, load_more, max_clicks))
     return Request(
@@ -111,14 +122,17 @@ def browser_request(
     )
 
 
-async def wait_for_content(page: Page, selector: str) -> bool:
-    """Wait until *selector* is visible; whether it became so.
+async def wait_for_content(page: Page, selector: str, min_words: int = 0) -> bool:
+    """Wait until *selector* is visible, or with *min_words* until it holds that many words; whether it did.
 
     A timeout is not an error: the page is read as it is and the spider decides
     (an article that still has no body is dropped and counted).
     """
     try:
-        await page.wait_for_selector(selector)
+        if min_words:
+            await page.wait_for_function(_HOLDS_WORDS, arg=[selector, min_words])
+        else:
+            await page.wait_for_selector(selector)
     except PlaywrightTimeoutError:
         logger.debug("Rendered %s: %r did not appear", page.url, selector)
         return False

@@ -58,6 +58,7 @@ def article(n: int, **fields: Any) -> ArticleItem:
         "related_urls": [f"https://www.iproini.com/article-{n + 1}/"],
         "source_url": f"https://iproini.gr/article-{n}/?utm_source=x",
         "crawled_at": CRAWL_TIME,
+        "extractor": "tagdiv-newspaper",
     }
     values.update(fields)
     return ArticleItem(**values)

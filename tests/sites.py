@@ -47,9 +47,20 @@ class FixtureSite:
         return json.loads((self.directory / "expected.json").read_text(encoding="utf-8"))
 
     @property
+    def article_pages(self) -> list[dict[str, Any]]:
+        """Every article page of the copy with its expected fields, stubs included.
+
+        Keys beyond the item's: ``path`` (the file), ``post_id``; ``stub`` (a page that
+        gives no article, its item as read); ``rendered`` (why the served page goes to the
+        browser first, e.g. ``placeholder``); ``pages`` (the files of a post split into
+        pages, first page first); ``extractor`` (when not the theme: ``fallback``).
+        """
+        return list(self.expected_file["articles"])
+
+    @property
     def expected(self) -> dict[str, dict[str, Any]]:
-        """Expected fields of every article, by canonical URL."""
-        return {article["url"]: article for article in self.expected_file["articles"]}
+        """Expected fields of every article the crawl stores, by canonical URL."""
+        return {article["url"]: article for article in self.article_pages if not article.get("stub")}
 
     @property
     def non_articles(self) -> list[str]:
@@ -68,7 +79,7 @@ class FixtureSite:
         return HtmlResponse(url=production, body=file.read_bytes(), encoding="utf-8")
 
 
-SITES = (FixtureSite("iproini"), FixtureSite("harborgazette"))
+SITES = (FixtureSite("iproini"), FixtureSite("harborgazette"), FixtureSite("neaselida"))
 
 
 def as_json(value: Any) -> Any:

@@ -299,7 +299,6 @@ READ_SILENTLY = (
     "/iso-8859-7-article/",
     "/wrong-charset-article/",
     "/utf-16-article/",
-    "/hostile-script-article/",
     "/base-href-article/",
     "/base-href-root-article/",
     "/tracked-article/",
@@ -347,6 +346,11 @@ def test_no_other_warnings_and_silence_on_pages_read_as_usual(crawl):
     assert matched == list(range(len(patterns)))
     for path in READ_SILENTLY:
         assert not [line for line in crawl.lines if line[1] != "DEBUG" and mentions(line[2], crawl.origin + path)]
+    # A page a script fills in is rendered, and says why in one line at INFO, nothing more.
+    hostile = crawl.origin + "/hostile-script-article/"
+    assert [line for line in crawl.lines if line[1] != "DEBUG" and mentions(line[2], hostile)] == [
+        ("newscrawl.news.spider", "INFO", f"Rendering {hostile} in the browser: no body text in the served page")
+    ]
 
 
 def test_each_case_is_counted_under_its_reason(crawl):

@@ -10,6 +10,8 @@ from urllib.parse import quote
 import pytest
 from pymongo import MongoClient
 
+from newscrawl.monitoring.summary import counts_under
+from newscrawl.urls import normalize_path
 from tests.conftest import run_scrapy
 from tests.harness import Crawl, crawl
 from tests.mongo import fresh_database
@@ -61,14 +63,53 @@ def test_items_carry_production_urls_and_exact_fields(site_crawl: SiteCrawl) -> 
         assert item["crawled_at"].endswith("+00:00")
 
 
+def page_path(site: FixtureSite, file: str) -> str:
+    """The URL path the crawl requests a page of the copy under."""
+    url = site.spider.origin + normalize_path("/" + file.removesuffix("index.html"))
+    return quote(url.removeprefix(site.spider.origin), safe="/%")
+
+
 def test_each_article_page_is_fetched_once_and_nothing_else_twice(site_crawl: SiteCrawl) -> None:
+    """A post split into pages: each of its pages once. A page a script fills in: once more, by the browser."""
+    site = site_crawl.site
     fetched = Counter(site_crawl.requests)
-    for article in site_crawl.site.expected.values():
-        path = quote(article["url"].removeprefix(site_crawl.site.spider.origin), safe="/%")
-        assert fetched[path] == 1, path
-    # robots.txt: once for the robots middleware, once for the sitemaps it names
-    assert {path: n for path, n in fetched.items() if n > 1} == {"/robots.txt": 2}
+    rendered = {}
+    for article in site.article_pages:
+        path = page_path(site, article["path"])
+        assert fetched[path] == (2 if article.get("rendered") else 1), path
+        rendered.update({path: 2} if article.get("rendered") else {})
+        for later in article.get("pages", [])[1:]:
+            assert fetched[page_path(site, later)] == 1, later
+    # robots.txt: once for the robots middleware, once for the sitemaps it names; what the browser
+    # loads along with a page (the theme's scripts and styles) aside
+    pages = {path: n for path, n in fetched.items() if not path.startswith(("/wp-content/", "/wp-includes/", "/wp-json/"))}
+    assert {path: n for path, n in pages.items() if n > 1} == {"/robots.txt": 2, **rendered}
     assert not [path for path in fetched if path.endswith("/amp/")]
+
+
+def test_the_browser_renders_the_pages_a_script_fills_in_and_only_those(site_crawl: SiteCrawl) -> None:
+    expected = Counter(article["rendered"] for article in site_crawl.site.article_pages if article.get("rendered"))
+    result = site_crawl.result
+    renders = {key: n for key, n in counts_under(result.stats, "newscrawl/rendered/").items() if "/" not in key}
+    assert renders == dict(expected)
+    stubs = [article for article in site_crawl.site.article_pages if article.get("stub")]
+    assert result.stat("newscrawl/dropped/no_body", 0) == len(stubs)
+    for article in site_crawl.site.article_pages:
+        if article.get("rendered"):
+            served = site_crawl.origin + page_path(site_crawl.site, article["path"])
+            assert f"INFO newscrawl.news.spider: Rendering {served} in the browser: the body shows a loading placeholder" in (
+                "\n".join(result.log)
+            )
+
+
+def test_posts_the_theme_layout_does_not_match_are_read_by_the_fallback_and_counted(site_crawl: SiteCrawl) -> None:
+    site = site_crawl.site
+    by_extractor = Counter(
+        site.expected[item["url"]].get("extractor", site.spider.theme.name) for item in site_crawl.result.items
+    )
+    assert Counter(item["extractor"] for item in site_crawl.result.items) == by_extractor
+    assert counts_under(site_crawl.result.stats, "newscrawl/extractor/") == dict(by_extractor)
+    assert Counter(doc["extractor"] for doc in site_crawl.documents) == by_extractor
 
 
 def test_the_crawl_passes_its_monitors_and_logs_no_error(site_crawl: SiteCrawl) -> None:

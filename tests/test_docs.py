@@ -93,7 +93,7 @@ def test_the_offline_demo_runs_as_written(tmp_path: Path) -> None:
             " INFO: Crawling a copy of iproini at http://127.0.0.1:8089: storing into database newscrawl_copy_127_0_0_1_8089, "
             in console[0]
         )
-        assert any(" INFO: Run of iproini passed all 12 monitors" in line for line in console)
+        assert any(" INFO: Run of iproini passed all 13 monitors" in line for line in console)
         assert not [line for line in console if " DEBUG: " in line or "Traceback" in line]
         store = EmbeddedServer(tmp_path / "mongo")
         client = MongoClient(store.start())

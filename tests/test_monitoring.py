@@ -71,7 +71,7 @@ def test_invalid_articles_are_counted_and_reported_with_their_field(
     ]
 
     # the schema monitor fails the run, naming the fields
-    assert (stats["newscrawl/monitors/failed"], stats["newscrawl/monitors/passed"]) == (1, 11)
+    assert (stats["newscrawl/monitors/failed"], stats["newscrawl/monitors/passed"]) == (1, 12)
     failure = (
         "3 schema errors in 3 articles (1 dropped), more than 0: "
         "image_url: not_uri (1), modified_at: not_date_time (1), title: wrong_type (1)"
@@ -81,7 +81,7 @@ def test_invalid_articles_are_counted_and_reported_with_their_field(
     ((level, line),) = messages(caplog, "newscrawl.monitoring.actions")
     assert level == "ERROR"
     assert line.startswith(
-        "Run of synthetic FAILED 1 of 12 monitors (Item validation): "
+        "Run of synthetic FAILED 1 of 13 monitors (Item validation): "
         "4 articles found, 3 stored (3 new, 0 updated, 0 unchanged), 0 dead-lettered; "
     )
     assert line.endswith(f"; report {report}")

@@ -1,12 +1,13 @@
-"""The Proini crawl with its monitors: the fixture site passes them all; a theme change fails
-the coverage monitor, and ``scrapy crawl`` exits with status 3.
+"""The Proini crawl with its monitors: the fixture site passes them all; a theme change is read
+by the fallback extractor and fails the fallback and coverage monitors, and ``scrapy crawl`` exits
+with status 3.
 
 ``fixtures/iproini/theme-changed/`` is served over the fixture site. It holds six articles as a
 theme update would serve them: on four classic-template pages the title, date and content blocks
-have new class names, so no body is found (even after a render) and the pages are dropped; on two
-Cloud Library pages the title, date and content blocks are renamed too, the body is still found
-through the classic class the content block keeps, and the title through Open Graph, but the date
-was only in the renamed block.
+have new class names, so the theme's layout does not match them and the fallback reads them (from
+their JSON-LD and meta tags, the text by trafilatura); on two Cloud Library pages the title, date
+and content blocks are renamed too, the body is still found through the classic class the content
+block keeps, and the title through Open Graph, but the date was only in the renamed block.
 """
 
 from __future__ import annotations
@@ -62,9 +63,9 @@ def test_the_fixture_site_passes_every_monitor_and_each_run_is_recorded(
     with FixtureServer("iproini") as server:
         first = crawl(server, mongo_uri, mongo_db, tmp_path, LOG_FILE=str(tmp_path / "job.log"))
         second = crawl(server, mongo_uri, mongo_db, tmp_path)  # incremental: nothing new
-    assert (first.stat("newscrawl/monitors/failed"), first.stat("newscrawl/monitors/passed")) == (0, 12)
+    assert (first.stat("newscrawl/monitors/failed"), first.stat("newscrawl/monitors/passed")) == (0, 13)
     assert summary_line(first.text) == (
-        f"Run of iproini passed all 12 monitors (4 skipped): {total} articles found, "
+        f"Run of iproini passed all 13 monitors (4 skipped): {total} articles found, "
         f"{total} stored ({total} new, 0 updated, 0 unchanged), 0 dead-lettered; "
         f"coverage title 100.0%, body 100.0%, language 100.0%, categories 100.0%, published_at {dated / total:.1%}, "
         f"authors {sum(1 for a in expected_articles.values() if a['authors']) / total:.1%}; "
@@ -78,7 +79,7 @@ def test_the_fixture_site_passes_every_monitor_and_each_run_is_recorded(
     assert "  FAIL" not in report
 
     assert summary_line(second.text).startswith(
-        "Run of iproini passed all 12 monitors (4 skipped): 0 articles found, 0 stored (0 new, 0 updated, 0 unchanged), "
+        "Run of iproini passed all 13 monitors (5 skipped): 0 articles found, 0 stored (0 new, 0 updated, 0 unchanged), "
         "0 dead-lettered; "
     )
     runs = list(mongo_db.runs.find().sort("finished_at", 1))
@@ -91,43 +92,54 @@ def test_the_fixture_site_passes_every_monitor_and_each_run_is_recorded(
     assert runs[1]["articles"]["seen"] >= total
 
 
-def test_a_theme_change_fails_the_coverage_monitor_naming_the_fields(mongo_uri: str, mongo_db: Database, tmp_path: Path) -> None:
+def test_a_theme_change_is_read_by_the_fallback_and_fails_its_monitor(mongo_uri: str, mongo_db: Database, tmp_path: Path) -> None:
     expected_articles = IPROINI.expected
     total = len(expected_articles)
-    dropped = {url(slug) for slug in CLASSIC_PAGES}
-    stored = total - len(dropped)
+    fallback = {url(slug) for slug in CLASSIC_PAGES}
     dated = sum(
         1
         for address, article in expected_articles.items()
-        if article["published_at"] and address not in dropped and address not in {url(slug) for slug in CLOUD_PAGES}
+        if article["published_at"] and address not in {url(slug) for slug in CLOUD_PAGES}
     )
     with FixtureServer("iproini", THEME_CHANGED, IPROINI.root) as server:
-        # The command line, for its exit status. The renamed body never appears in the browser
-        # either: do not wait the default 10 s for it.
+        # The command line, for its exit status.
         process = run_scrapy(
             "crawl", "iproini", "-a", f"base_url={server.url}", "-a", "full=0",
-            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWL_RENDER_TIMEOUT=0.5", "-s", f"MONGO_DATABASE={mongo_db.name}",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"MONGO_DATABASE={mongo_db.name}",
             env={"MONGO_URI": mongo_uri, "NEWSCRAWL_DATA_DIR": str(tmp_path)},
         )  # fmt: skip
     log = process.stderr
     assert process.returncode == ExitStatus.MONITORS_FAILED == 3, log[-3000:]
-    assert f"'newscrawl/dropped/no_body': {len(dropped)}," in log
-    failure = (
-        f"Fields below their threshold: body {stored / total:.1%} < 100% ({stored} of {total} articles); "
-        f"published_at {dated / stored:.1%} < 90% ({dated} of {stored} articles)"
+    assert f"'newscrawl/extractor/fallback': {len(fallback)}," in log
+    assert "newscrawl/dropped/" not in log and "newscrawl/rendered/" not in log
+    # Data keeps flowing: the fallback's articles are stored with their title, dates, language and body right.
+    stored = {doc["url"]: doc for doc in mongo_db.articles.find({"extractor": "fallback"})}
+    assert set(stored) == fallback
+    for address, doc in stored.items():
+        expected = expected_articles[address]
+        for field in ("title", "body", "language", "authors", "description", "image_url"):
+            assert doc[field] == expected[field], (address, field)
+        for field in ("published_at", "modified_at"):
+            assert (doc[field].isoformat() if doc[field] else None) == expected[field], (address, field)
+    fallback_failure = (
+        f"{len(fallback)} of {total} articles ({len(fallback) / total:.1%}) read by the fallback extractor, "
+        "more than 10%: the theme's layout no longer matches the site's pages"
     )
-    # One line for the failed monitor, no traceback.
-    assert f"[newscrawl.monitoring.extension] WARNING: [Spidermon] FAIL Field coverage: {failure}\n" in log
+    coverage_failure = f"Fields below their threshold: published_at {dated / total:.1%} < 90% ({dated} of {total} articles)"
+    # One line for each failed monitor, no traceback.
+    assert f"[newscrawl.monitoring.extension] WARNING: [Spidermon] FAIL Fallback extraction: {fallback_failure}\n" in log
+    assert f"[newscrawl.monitoring.extension] WARNING: [Spidermon] FAIL Field coverage: {coverage_failure}\n" in log
     assert "Traceback" not in log
     (line,) = re.findall(r"\[newscrawl\.monitoring\.actions\] \w+: (Run of .*)", log)
     assert line.startswith(
-        f"Run of iproini FAILED 1 of 12 monitors (Field coverage): {total} articles found, "
-        f"{stored} stored ({stored} new, 0 updated, 0 unchanged), 0 dead-lettered; "
+        f"Run of iproini FAILED 2 of 13 monitors (Field coverage, Fallback extraction): {total} articles found, "
+        f"{total} stored ({total} new, 0 updated, 0 unchanged), 0 dead-lettered; "
     )
     (report,) = (tmp_path / "reports").glob("iproini-*.txt")
     text = report.read_text(encoding="utf-8")
     assert text.startswith("iproini crawl: FAILED\n")
-    assert f"  FAIL     Field coverage: {failure}\n" in text
-    assert [line.split()[0] for line in text.splitlines() if line.endswith("BELOW")] == ["body", "published_at"]
+    assert f"  FAIL     Fallback extraction: {fallback_failure}\n" in text
+    assert f"  FAIL     Field coverage: {coverage_failure}\n" in text
+    assert [line.split()[0] for line in text.splitlines() if line.endswith("BELOW")] == ["published_at"]
     (run,) = mongo_db.runs.find()
-    assert (run["passed"], run["failed_monitors"]) == (False, ["Field coverage"])
+    assert (run["passed"], run["failed_monitors"]) == (False, ["Field coverage", "Fallback extraction"])

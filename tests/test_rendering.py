@@ -158,7 +158,7 @@ def test_without_a_browser_the_pages_that_need_one_fail_and_the_crawl_goes_on(tm
     assert log.count("Launching browser") == 1  # tried once, not per page
     (error,) = [line for line in log.splitlines() if line.startswith("ERROR newscrawl.rendering: No browser")]  # said once
     assert "/nonexistent/chromium" in error
-    assert "Run of iproini FAILED 2 of 12 monitors (Error Count Monitor, Rendering)" in log
+    assert "Run of iproini FAILED 2 of 13 monitors (Error Count Monitor, Rendering)" in log
     assert stats["newscrawl/monitors/failed"] == 2
 
 

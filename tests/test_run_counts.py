@@ -69,7 +69,7 @@ def test_dead_letters_are_not_counted_as_stored(
     stored = "3 stored (0 new, 1 updated, 1 unchanged, 1 repaired), 4 dead-lettered"
     line = summary_line(caplog)
     assert line.startswith(
-        f"Run of synthetic FAILED 2 of 12 monitors (Error Count Monitor, Dead letters): 7 articles found, {stored}; coverage "
+        f"Run of synthetic FAILED 2 of 13 monitors (Error Count Monitor, Dead letters): 7 articles found, {stored}; coverage "
     )
     report = Path(re.sub(r".*; report ", "", line)).read_text(encoding="utf-8")
     assert "  found      7 (7 kept, 0 dropped as incomplete, 0 dropped as invalid)\n" in report

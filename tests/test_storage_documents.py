@@ -11,7 +11,7 @@ import pytest
 from newscrawl.default_settings import SETTINGS
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.storage.documents import ArticleWrite, article_fields, content_hash, merge_by_url, utc
-from newscrawl.storage.schema import ARTICLE_INDEXES, ARTICLE_SCHEMA, CONTENT_FIELDS
+from newscrawl.storage.schema import ADDED_FIELDS, ARTICLE_INDEXES, ARTICLE_SCHEMA, CONTENT_FIELDS
 from tests.mongo import CRAWL_TIME, article
 
 #: the downstream contract: the generated schema and settings pages, and the page for downstream teams
@@ -74,6 +74,7 @@ def test_article_fields_of_a_sparse_dict_item() -> None:
         "related_urls": [],
         "source_url": "https://www.iproini.com/a/",
         "crawled_at": RECEIVED,
+        "extractor": None,
     }
 
 
@@ -113,7 +114,7 @@ def test_document_adds_bookkeeping_fields() -> None:
     write = ArticleWrite.scraped(fields_of(article(1)))
     write.seen_urls.add("https://www.iproini.com/copy/")
     document = write.document()
-    assert set(document) == set(ARTICLE_SCHEMA["required"])
+    assert set(document) == {*ARTICLE_SCHEMA["required"], *ADDED_FIELDS}
     assert document["first_seen_at"] == document["last_seen_at"] == CRAWL_TIME
     assert document["seen_urls"] == ["https://iproini.gr/article-1/?utm_source=x", "https://www.iproini.com/copy/"]
     assert document["content_hash"] == write.content_hash
@@ -122,10 +123,11 @@ def test_document_adds_bookkeeping_fields() -> None:
 def test_schema_describes_every_item_field() -> None:
     properties = ARTICLE_SCHEMA["properties"]
     assert set(properties) == {"_id", *ARTICLE_FIELDS, "first_seen_at", "last_seen_at", "seen_urls", "content_hash"}
-    assert set(ARTICLE_SCHEMA["required"]) == set(properties) - {"_id"}
+    # fields added later are optional in storage: documents stored before them lack them
+    assert set(ARTICLE_SCHEMA["required"]) == set(properties) - {"_id", *ADDED_FIELDS}
     assert set(CONTENT_FIELDS) < set(ARTICLE_FIELDS)
     nullable = [name for name, prop in properties.items() if "null" in prop["bsonType"]]
-    assert nullable == ["description", "published_at", "modified_at", "language", "image_url"]
+    assert nullable == ["description", "published_at", "modified_at", "language", "image_url", "extractor"]
     assert all(prop.get("description") for prop in properties.values())
 
 

@@ -41,7 +41,7 @@ def test_documents_have_the_schema_and_bson_types(storage_settings: dict, mongo_
     )
     assert types == {
         "_id": "objectId",
-        **dict.fromkeys(("url", "site", "title", "body", "language", "image_url", "source_url"), "string"),
+        **dict.fromkeys(("url", "site", "title", "body", "language", "image_url", "source_url", "extractor"), "string"),
         "description": "null",
         **dict.fromkeys(("authors", "categories", "tags", "related_urls", "seen_urls"), "array"),
         **dict.fromkeys(("published_at", "modified_at", "crawled_at", "first_seen_at", "last_seen_at"), "date"),
@@ -107,6 +107,24 @@ def test_recrawl_is_idempotent_and_touches_only_last_seen_at(storage_settings: d
     for url, doc in after.items():
         assert doc == {**before[url], "last_seen_at": RECRAWL_TIME}
     assert mongo_db.article_versions.count_documents({}) == 0
+
+
+def test_documents_stored_before_the_extractor_field_are_still_updated(storage_settings: dict, mongo_db: Database) -> None:
+    """The validator checks updates too: a field items gained later must not make older documents unwritable."""
+    crawl(storage_settings, emit([article(1), article(2)]))
+    mongo_db.articles.update_many({}, {"$unset": {"extractor": ""}})  # as stored before the field existed
+    changed = article(2, title="Άλλος τίτλος", crawled_at=RECRAWL_TIME, extractor="fallback")
+    stats = crawl(storage_settings, emit([article(1, crawled_at=RECRAWL_TIME, extractor="fallback"), changed]))
+    assert (stats["newscrawl/mongo/unchanged"], stats["newscrawl/mongo/updated"], stats["newscrawl/mongo/deadletter_count"]) == (
+        1,
+        1,
+        0,
+    )
+    same, updated = mongo_db.articles.find().sort("url")
+    # the same content read by another extractor is no new version, and keeps saying what read it
+    assert "extractor" not in same and same["last_seen_at"] == RECRAWL_TIME
+    assert updated["extractor"] == "fallback" and updated["title"] == "Άλλος τίτλος"
+    assert mongo_db.article_versions.count_documents({}) == 1
 
 
 def test_changed_content_updates_and_keeps_the_previous_version(storage_settings: dict, mongo_db: Database) -> None:

@@ -11,6 +11,7 @@ from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 
 from newscrawl.monitoring.history import RunHistory, sharp_drops
 from newscrawl.monitoring.summary import DEAD_LETTER_STAT, INVALID_STAT, RENDER_FAILED_PREFIX, RunSummary, counts_under
+from newscrawl.news.extraction import FALLBACK
 from newscrawl.pipelines.validate import ERRORS_PREFIX, INVALID_ITEMS_STAT
 
 
@@ -103,6 +104,35 @@ class DeadLetterMonitor(ProjectMonitor):
             limit,
             msg=f"{count} articles in the dead-letter file, more than {limit}: "
             "replay them with `python -m newscrawl.storage replay`",
+        )
+
+
+#: Articles by what read them: the theme's layout by name, or the fallback (newscrawl.news.spider).
+EXTRACTOR_PREFIX = "newscrawl/extractor/"
+
+
+@monitors.name("Fallback extraction")
+class FallbackShareMonitor(ProjectMonitor):
+    """At most NEWSCRAWL_MONITOR_MAX_FALLBACK_SHARE of the articles were read by the fallback extractor.
+
+    Their data keeps flowing, but a rising share means the theme's layout no longer
+    matches the site (a redesign): someone should write the new layout.
+    """
+
+    @monitors.name("Should read the articles with the theme's layout")
+    def test_fallback_share(self) -> None:
+        settings = self.crawler.settings
+        by_extractor = counts_under(self.stats, EXTRACTOR_PREFIX)
+        total = sum(by_extractor.values())
+        if total < settings.getint("NEWSCRAWL_MONITOR_COVERAGE_MIN_ARTICLES"):
+            self.skipTest(f"{total} articles read, too few to judge (NEWSCRAWL_MONITOR_COVERAGE_MIN_ARTICLES)")
+        fallback = by_extractor.get(FALLBACK, 0)
+        limit = settings.getfloat("NEWSCRAWL_MONITOR_MAX_FALLBACK_SHARE")
+        self.assertLessEqual(
+            fallback / total,
+            limit,
+            msg=f"{fallback} of {total} articles ({fallback / total:.1%}) read by the fallback extractor, more than "
+            f"{limit:.0%}: the theme's layout no longer matches the site's pages",
         )
 
 

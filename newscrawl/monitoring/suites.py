@@ -21,6 +21,7 @@ from newscrawl.monitoring.actions import FileReport, LogSummary, RecordRun
 from newscrawl.monitoring.monitors import (
     ArticleCountMonitor,
     DeadLetterMonitor,
+    FallbackShareMonitor,
     FieldCoverageMonitor,
     PreviousRunsMonitor,
     RenderFailuresMonitor,
@@ -47,6 +48,7 @@ class CloseMonitorSuite(SpiderCloseMonitorSuite):
         CriticalCountMonitor,
         ArticleCountMonitor,
         FieldCoverageMonitor,
+        FallbackShareMonitor,
         SchemaErrorsMonitor,
         UnwantedHTTPCodesMonitor,
         RetryCountMonitor,

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 #: schema.org types of an article's JSON-LD node
@@ -28,29 +29,52 @@ class PageMeta:
     content: dict[str, str]
     #: ``<link rel=REL href>``
     links: dict[str, str]
-    #: microdata ``<meta itemprop=KEY content>`` of the post itself, not of list modules around it
-    itemprops: dict[str, str]
 
     @classmethod
-    def from_root(cls, root: HtmlElement, list_modules: tuple[str, ...] = ()) -> PageMeta:
-        """*list_modules*: classes of the theme's article lists (sidebars, related blocks), whose
-        microdata describes other articles."""
+    def from_root(cls, root: HtmlElement) -> PageMeta:
         content: dict[str, str] = {}
-        itemprops: dict[str, str] = {}
         for meta in root.iter("meta"):
             value = (meta.get("content") or "").strip()
-            if not value:
-                continue
-            if key := meta.get("property") or meta.get("name"):
+            if value and (key := meta.get("property") or meta.get("name")):
                 content.setdefault(key.lower(), value)
-            elif (prop := meta.get("itemprop")) and not _in_list_module(meta, list_modules):
-                itemprops.setdefault(prop, value)
         links: dict[str, str] = {}
         for link in root.iter("link"):
             if href := (link.get("href") or "").strip():
                 for rel in (link.get("rel") or "").lower().split():
                     links.setdefault(rel, href)
-        return cls(content, links, itemprops)
+        return cls(content, links)
+
+
+def microdata(post: HtmlElement, list_modules: tuple[str, ...] = ()) -> dict[str, str]:
+    """The microdata ``itemprop=KEY`` values of the post: ``content`` or ``datetime`` attributes (of any
+    element: ``<meta>``, ``<time>``, ``<span content>``), an author's name.
+
+    Read in the post's element only, and not in the theme's article lists inside it
+    (*list_modules*: their classes), whose microdata describes other articles.
+    """
+    itemprops: dict[str, str] = {}
+    for element in _ITEMPROPS(post):
+        if (value := _itemprop_value(element)) and not _in_list_module(element, list_modules):
+            itemprops.setdefault(element.get("itemprop"), value)
+    return itemprops
+
+
+_ITEMPROPS = etree.XPath("descendant-or-self::*[@itemprop]")
+
+
+def _itemprop_value(element: HtmlElement) -> str | None:
+    """A microdata value: ``content`` (``<meta>``, any element), ``datetime`` (``<time>``), else a person's name.
+
+    An ``author`` given as a nested Person item is its ``name`` property.
+    """
+    value = element.get("content") or element.get("datetime")
+    if value is None and element.get("itemprop") == "author":
+        name = next(iter(_AUTHOR_NAME(element)), None)
+        value = name.get("content") or name.text_content() if name is not None else element.text_content()
+    return value.strip() if value else None
+
+
+_AUTHOR_NAME = etree.XPath(".//*[@itemprop='name']")
 
 
 def _in_list_module(element: HtmlElement, list_modules: tuple[str, ...]) -> bool:
@@ -111,6 +135,13 @@ def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
     return names
 
 
+def _count(value: Any) -> int | None:
+    """A non-negative count (``wordCount``: a number, or a string of digits), else None."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
 def _as_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",")]
@@ -128,6 +159,10 @@ class StructuredData:
     sections: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     image: str | None = None
+    #: the words the article declares it has (``wordCount``), its text once rendered
+    word_count: int | None = None
+    #: the publisher's name: a byline naming it names no writer
+    publisher: str | None = None
     #: whether the page has an article node at all (a WordPress post marker of its own)
     is_article: bool = False
 
@@ -152,5 +187,7 @@ class StructuredData:
             sections=tuple(_as_list(article.get("articleSection"))),
             keywords=tuple(_as_list(article.get("keywords"))),
             image=image if isinstance(image, str) else None,
+            word_count=_count(article.get("wordCount")),
+            publisher=next(iter(_names(article.get("publisher"), by_id)), None),
             is_article=True,
         )

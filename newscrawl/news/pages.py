@@ -21,19 +21,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import chain
 from typing import ClassVar
 
-from parsel import Selector, SelectorList
+from lxml.html import HtmlElement
 from scrapy.http import TextResponse
 
-from newscrawl.bylines import split_byline
+from newscrawl.bylines import writers
 from newscrawl.items import ArticleItem
+from newscrawl.news.body import NOT_FOUND, BodyText, outermost, read_containers
 from newscrawl.news.loader import ArticleLoader
-from newscrawl.news.metadata import PageMeta, Problems, StructuredData
+from newscrawl.news.metadata import PageMeta, Problems, StructuredData, microdata
+from newscrawl.news.selectors import ClassIndex, exists, leading_classes, leading_classes_of, select, values
 from newscrawl.news.site import Site
-from newscrawl.text import clean_text, element_set, paragraphs
 from newscrawl.urls import join_url
 
 Selectors = tuple[str, ...]
@@ -51,32 +52,43 @@ def page_base_url(response: TextResponse) -> str:
 
 
 class Page:
-    """What every page object has: the response, the site, and reading values off the page."""
+    """What every page object has: the response, the site, and reading values off the page.
+
+    Values are read with compiled selectors (:mod:`newscrawl.news.selectors`) from
+    lxml elements: ``root`` is the page, ``scope`` where its fields are looked for.
+    """
 
     def __init__(self, response: TextResponse, site: Site):
         self.response = response
         self.site = site
 
     @cached_property
+    def root(self) -> HtmlElement:
+        return self.response.selector.root
+
+    @cached_property
     def base_url(self) -> str:
         return page_base_url(self.response)
 
     @cached_property
-    def scope(self) -> Selector:
+    def scope(self) -> HtmlElement:
         """Where fields are looked for: the whole page here; an article page narrows it to the post."""
-        return self.response.selector
+        return self.root
 
-    def texts(self, css: str, within: Selector | None = None) -> list[str]:
+    def texts(self, css: str, within: HtmlElement | None = None) -> list[str]:
         """Values of *css*: attribute/text pseudo-elements as selected, elements as their full text."""
-        matches = (within or self.scope).css(css)
-        return matches.getall() if "::" in css else [m.xpath("string()").get() or "" for m in matches]
+        return values(css, self.scope if within is None else within)
 
-    def first_texts(self, selectors: Selectors, within: Selector | None = None) -> list[str]:
+    def select(self, css: str, within: HtmlElement) -> list[HtmlElement]:
+        """The elements *css* matches in *within*."""
+        return select(css, within)
+
+    def first_texts(self, selectors: Selectors, within: HtmlElement | None = None) -> list[str]:
         """The values of the first selector in *selectors* that gives a non-blank one."""
         for css in selectors:
-            values = self.texts(css, within)
-            if any(v.strip() for v in values):
-                return values
+            found = self.texts(css, within)
+            if any(v.strip() for v in found):
+                return found
         return []
 
 
@@ -96,12 +108,17 @@ class ArticlePage(Page):
     post_scope: ClassVar[str] = "article"
     title_css: ClassVar[Selectors] = ("h1",)
     subtitle_css: ClassVar[Selectors] = ()
-    #: the element(s) holding the article text
+    #: the element(s) holding the article text; when none is on a post, the theme's layout does not match it
     body_css: ClassVar[Selectors] = ()
-    #: what is never article text inside the body: ads, share widgets, embeds, related boxes
+    #: what is never article text inside the body: ads, share and follow widgets, newsletter boxes,
+    #: embeds, related boxes, page navigation
     boilerplate_css: ClassVar[str] = ""
+    #: what a body shows while a script has yet to fill it in: spinners, loaders
+    placeholder_css: ClassVar[str] = "[class*=loader], [class*=spinner], [aria-busy=true]"
     #: author names of the post header, per byline variant, in order of trust
     authors_css: ClassVar[Selectors] = ()
+    #: author names of the author box after the post, trusted after the header and the body's credit lines
+    author_box_css: ClassVar[Selectors] = ()
     #: machine-readable dates (``datetime`` attributes) of the post header
     published_css: ClassVar[Selectors] = ()
     modified_css: ClassVar[Selectors] = ()
@@ -121,34 +138,85 @@ class ArticlePage(Page):
         #: (kind, detail) of recoverable problems met while reading the page (bad JSON-LD, bad dates)
         self.problems: Problems = []
 
+    # --- reading the post ------------------------------------------------------
+
+    @cached_property
+    def scope_index(self) -> ClassIndex:
+        """The post's elements by class: the theme's selectors, nearly all led by a class, start from them
+        (see :class:`~newscrawl.news.selectors.ClassIndex`)."""
+        return ClassIndex(self.scope, self.indexed_classes())
+
+    @classmethod
+    @cache
+    def indexed_classes(cls) -> frozenset[str]:
+        """The classes leading the selectors this page object declares: the ones :attr:`scope_index` indexes."""
+        declared = [value for name in dir(cls) if name.endswith(("_css", "_markers")) for value in _strings(getattr(cls, name))]
+        return leading_classes_of(declared)
+
+    def texts(self, css: str, within: HtmlElement | None = None) -> list[str]:
+        if leading_classes(css):
+            if within is None or within is self.scope:
+                if (found := self.scope_index.values(css)) is not None:
+                    return found
+            elif any(name not in self.response.text for name in leading_classes(css)):
+                return []  # a class the page's source never names: nothing to look for
+        return super().texts(css, within)
+
+    def select(self, css: str, within: HtmlElement) -> list[HtmlElement]:
+        if within is self.scope and (found := self.scope_index.matches(css)) is not None:
+            return found
+        return super().select(css, within)
+
     # --- what the page is ----------------------------------------------------
 
     def is_amp(self) -> bool:
-        return bool(self.response.css(self.amp_markers))
+        return exists(self.amp_markers, self.root)
 
     def is_not_found(self) -> bool:
-        return bool(self.not_found_markers and self.response.css(self.not_found_markers))
+        return bool(self.not_found_markers) and exists(self.not_found_markers, self.root)
 
     def is_article(self) -> bool:
-        if self.not_article_markers and self.response.css(self.not_article_markers):
+        """Whether the page is an article: its markers, else what it tells machines (``og:type``, JSON-LD)."""
+        if self.not_article_markers and exists(self.not_article_markers, self.root):
             return False
-        return bool(self.response.css(self.article_markers))
+        return exists(self.article_markers, self.root) or self.declares_article()
+
+    def declares_article(self) -> bool:
+        """Whether the page tells machines it is an article: ``og:type=article`` or a JSON-LD article node."""
+        return self.meta.content.get("og:type") == "article" or self.data.is_article
+
+    def matches_layout(self) -> bool:
+        """Whether the layout's body containers are on the page: if not, another layout serves it."""
+        return self.body_text.found
+
+    def first_page_url(self) -> str | None:
+        """On page N > 1 of a post split into pages, the post's first page; else None."""
+        return None
+
+    def further_pages(self) -> list[str]:
+        """On the first page of a post split into pages, the URLs of the next ones in order."""
+        return []
 
     # --- what the page publishes for machines --------------------------------
 
     @cached_property
     def meta(self) -> PageMeta:
-        return PageMeta.from_root(self.response.selector.root, self.list_module_classes)
+        return PageMeta.from_root(self.root)
+
+    @cached_property
+    def itemprops(self) -> dict[str, str]:
+        """The post's microdata (see :func:`~newscrawl.news.metadata.microdata`)."""
+        return microdata(self.scope, self.list_module_classes)
 
     @cached_property
     def data(self) -> StructuredData:
-        return StructuredData.from_root(self.response.selector.root, self.problems)
+        return StructuredData.from_root(self.root, self.problems)
 
     @cached_property
-    def scope(self) -> Selector:
-        post = next(iter(self.response.css(self.post_scope)), None) if self.post_scope else None
-        if post is None or not any(post.css(css) for css in self.title_css):  # the headline is elsewhere:
-            return self.response.selector  # so may the rest be
+    def scope(self) -> HtmlElement:
+        post = next(iter(select(self.post_scope, self.root)), None) if self.post_scope else None
+        if post is None or not any(select(css, post) for css in self.title_css):  # the headline is elsewhere:
+            return self.root  # so may the rest be
         return post
 
     def canonical_url(self) -> str | None:
@@ -176,17 +244,28 @@ class ArticlePage(Page):
         return [*self.first_texts(self.subtitle_css), content.get("description"), content.get("og:description")]
 
     def body(self) -> list[str]:
-        """The article text as paragraphs (a byline at its start taken off, see :meth:`authors`)."""
-        return self._text_and_byline[0]
+        """The article text as paragraphs (a byline opening it and a credit line closing it taken off)."""
+        return self.body_text.paragraphs
 
-    def authors(self) -> list[str | None]:
-        """Names from the first source that has one: the theme's bylines, a byline opening the body,
-        JSON-LD, the ``author`` meta tag."""
-        candidates: Iterable[Sequence[str | None]] = chain(
-            (self.texts(css) for css in self.authors_css),
-            [self._text_and_byline[1], list(self.data.authors), [self.meta.content.get("author")]],
+    def authors(self) -> list[str]:
+        """The writers, from the first source that names one, in order of trust: the theme's header
+        bylines, a byline opening the body or a credit line closing it, the author box, JSON-LD, the
+        ``author`` meta tag, microdata. A source naming only a desk or the site ("Staff", "Σύνταξη")
+        gives way to a later one that names a writer, and is kept when none does."""
+        reading = self.body_text
+        return writers(
+            chain(
+                (self.texts(css) for css in self.authors_css),
+                [reading.opening_byline, reading.closing_credit],
+                (self.texts(css) for css in self.author_box_css),
+                [list(self.data.authors), [self.meta.content.get("author")], [self.itemprops.get("author")]],
+            ),
+            self.site_names(),
         )
-        return _first_non_empty(candidates)
+
+    def site_names(self) -> tuple[str, ...]:
+        """What the site calls itself (``og:site_name``, the JSON-LD publisher): a byline naming it names no writer."""
+        return tuple(name for name in (self.meta.content.get("og:site_name"), self.data.publisher) if name)
 
     def published_at(self) -> list[str | None]:
         """Machine-readable publication dates, in order of trust (UTC or with an offset)."""
@@ -194,7 +273,7 @@ class ArticlePage(Page):
             self.data.published,
             self.meta.content.get("article:published_time"),
             *self.first_texts(self.published_css),
-            self.meta.itemprops.get("datePublished"),
+            self.itemprops.get("datePublished"),
         ]
 
     def visible_published_at(self) -> list[str]:
@@ -206,7 +285,7 @@ class ArticlePage(Page):
             self.data.modified,
             self.meta.content.get("article:modified_time"),
             *self.first_texts(self.modified_css),
-            self.meta.itemprops.get("dateModified"),
+            self.itemprops.get("dateModified"),
         ]
 
     def categories(self) -> list[str | None]:
@@ -219,11 +298,12 @@ class ArticlePage(Page):
         return [self.meta.content.get("og:image"), *self.first_texts(self.image_css), self.data.image]
 
     def related_urls(self) -> list[str]:
-        return self.first_texts(self.related_css, within=self.response.selector)
+        return self.first_texts(self.related_css, within=self.root)
 
     # --- the item ---------------------------------------------------------------
 
-    def to_item(self) -> ArticleItem:
+    def to_item(self, extractor: str) -> ArticleItem:
+        """The article item; *extractor* names what read it (the theme, or the fallback)."""
         loader = ArticleLoader(
             site_urls=self.site.urls,
             base_url=self.base_url,
@@ -249,7 +329,8 @@ class ArticlePage(Page):
         loader.add_value("related_urls", self.related_urls())
         loader.add_value("source_url", self.response.url)
         loader.add_value("crawled_at", self.now)
-        if (headings := sum(1 for _ in self.response.selector.root.iter("h1"))) > 1:
+        loader.add_value("extractor", extractor)
+        if (headings := sum(1 for _ in self.root.iter("h1"))) > 1:
             # The theme's title selectors decide; a second <h1> (a logo, a heading in the text) is not the title.
             self.problems.append(("multiple_h1", f"{headings} <h1> elements, title {title!r}"))
         return loader.load_item()
@@ -257,27 +338,21 @@ class ArticlePage(Page):
     # --- the body -----------------------------------------------------------------
 
     @cached_property
-    def _text_and_byline(self) -> tuple[list[str], list[str]]:
-        text, byline = self._read_body(self.scope)
-        if not text and self.scope is not self.response.selector:
-            text, byline = self._read_body(self.response.selector)
-        return text, byline
+    def body_text(self) -> BodyText:
+        """The body as read from the post, else from anywhere on the page."""
+        reading = self.read_body(self.scope)
+        if not reading.paragraphs and self.scope is not self.root:
+            whole_page = self.read_body(self.root)
+            reading = whole_page if whole_page.found else reading
+        return reading
 
-    def _read_body(self, within: Selector) -> tuple[list[str], list[str]]:
-        """The body's paragraphs, and the authors of a byline split off its first paragraph."""
+    def read_body(self, within: HtmlElement) -> BodyText:
+        """The text of the first of ``body_css`` found in *within*."""
         for css in self.body_css:
-            containers = _outermost(within.css(css))
-            if not containers:
-                continue
-            found: list[str] = []
-            for container in containers:
-                boilerplate = container.css(self.boilerplate_css) if self.boilerplate_css else []
-                found.extend(paragraphs(container.root, element_set(s.root for s in boilerplate)))
-            if found and (byline := _split_lead_byline(containers, found[0])):
-                authors, rest = byline
-                return ([rest, *found[1:]] if rest else found[1:]), authors
-            return found, []
-        return [], []
+            if containers := outermost(self.select(css, within)):
+                index = self.scope_index if within is self.scope else None
+                return read_containers(containers, self.boilerplate_css, self.placeholder_css, index)
+        return NOT_FOUND
 
 
 class ListingPage(Page):
@@ -326,26 +401,16 @@ class Theme:
     listing_page: type[ListingPage]
 
 
+def _strings(value: object) -> list[str]:
+    """A declared selector, or each of a tuple of them."""
+    if isinstance(value, str):
+        return [value]
+    return [item for item in value if isinstance(item, str)] if isinstance(value, tuple) else []
+
+
 def _first_non_empty(candidates: Iterable[Sequence[str | None]]) -> list[str | None]:
     """The first candidate list with a non-blank value; candidates after it are never computed."""
-    for values in candidates:
-        if any(v and v.strip() for v in values):
-            return list(values)
+    for candidate in candidates:
+        if any(v and v.strip() for v in candidate):
+            return list(candidate)
     return []
-
-
-def _outermost(matches: SelectorList[Selector]) -> SelectorList[Selector]:
-    """The matches not inside another match: a body selector can also match blocks nested in the body."""
-    roots = {match.root for match in matches}
-    return SelectorList(m for m in matches if not any(a in roots for a in m.root.iterancestors()))
-
-
-def _split_lead_byline(containers: SelectorList[Selector], first_paragraph: str) -> tuple[list[str], str] | None:
-    """A byline at the start of the body; an emphasised lead (``<p><strong>Του …</strong> text``) marks its end."""
-    lead = containers.xpath("(.//p)[1][not(normalize-space(text()[1]))]/*[1][self::strong or self::b or self::em or self::i]")
-    emphasised = clean_text(lead[0].xpath("string()").get()) if lead else None
-    if emphasised and first_paragraph.startswith(emphasised):
-        byline = split_byline(emphasised)
-        if byline and not byline[1]:
-            return byline[0], first_paragraph[len(emphasised) :].lstrip(" ,:")
-    return split_byline(first_paragraph)

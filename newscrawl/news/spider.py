@@ -32,10 +32,20 @@ from newscrawl.dates import parse_iso
 from newscrawl.items import ArticleItem
 from newscrawl.middlewares import BadResponse
 from newscrawl.news.arguments import NewsSiteArguments
-from newscrawl.news.extraction import AmpCopy, Article, ArticleExtractor, NotArticle, NotFound, Stub, readable
+from newscrawl.news.extraction import (
+    AmpCopy,
+    Article,
+    ArticleExtractor,
+    LaterPage,
+    NeedsRendering,
+    NotArticle,
+    NotFound,
+    Stub,
+    readable,
+)
 from newscrawl.news.frontier import Frontier, LinkBudget
 from newscrawl.news.metadata import Problems
-from newscrawl.news.pages import ListingPage, Theme
+from newscrawl.news.pages import ArticlePage, ListingPage, Theme
 from newscrawl.news.reach import UNREACHABLE, Reach
 from newscrawl.news.site import Site
 from newscrawl.rendering import RenderRule, browser_request
@@ -59,6 +69,8 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
     timezone: ClassVar[str]
     #: how the site's pages are read (:mod:`newscrawl.themes`)
     theme: ClassVar[Theme]
+    #: how a post the theme's layout does not match is read (the platform's generic page); None: it is not
+    fallback_page: ClassVar[type[ArticlePage] | None] = None
     #: whether the site's article URLs end with a slash
     trailing_slash: ClassVar[bool] = True
     #: a path of an article on the site, for ``scrapy check`` (:mod:`newscrawl.news.contracts`)
@@ -103,7 +115,7 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
         if spider.is_copy:
             use_copy_database(crawler.settings, spider.name, spider.site_urls.base_url)
         min_words = crawler.settings.getint("NEWSCRAWL_MIN_BODY_WORDS")
-        spider.extractor = ArticleExtractor(spider.site, spider.theme, min_words)
+        spider.extractor = ArticleExtractor(spider.site, spider.theme, min_words, spider.fallback_page)
         spider.max_links_per_page = crawler.settings.getint("NEWSCRAWL_MAX_LINKS_PER_PAGE")
         return spider
 
@@ -161,10 +173,16 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
                 )
         return Request(url, callback=self.parse, errback=self.on_error, meta=meta)
 
-    def render_request(self, url: str) -> Request:
-        """A second request for *url*, through the headless browser, waiting for a paragraph of the body."""
-        body_paragraph = ", ".join(f"{css} p" for css in self.theme.article_page.body_css)
-        return browser_request(url, callback=self.parse, errback=self.on_error, wait_for=body_paragraph)
+    def render_request(self, url: str, needs: NeedsRendering) -> Request:
+        """A second request for *url*, through the headless browser, waiting for the body's words."""
+        return browser_request(
+            url,
+            callback=self.parse,
+            errback=self.on_error,
+            wait_for=needs.body_css,
+            min_words=needs.min_words,
+            reason=needs.reason,
+        )
 
     def article_requests(
         self, hrefs: Iterable[str], base: str, budget: LinkBudget | None = None, ignored: Counter[str] | None = None
@@ -265,7 +283,8 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
     async def parse_page(self, response: TextResponse, problems: Problems) -> AsyncIterator[Request | ArticleItem]:
         """Route a page on what extraction says it is. Everything wrong with a page is said in one
         line: why it is dropped, or that it has no date, with the *problems* met reading it."""
-        outcome = self.extractor.extract(response, datetime.now(UTC), problems)
+        rendered = bool(response.meta.get("playwright"))
+        outcome = self.extractor.extract(response, datetime.now(UTC), problems, rendered=rendered)
         listing = self.theme.listing_page(response, self.site)
         if not isinstance(outcome, (Article, Stub)) and problems:
             self._count_problems(problems)
@@ -282,20 +301,22 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
             self.count("pages/listing")
             for request in self.follow_listing(listing):
                 yield request
-        elif isinstance(outcome, Stub):
-            for request in self.judge_stub(outcome, response):
+        elif isinstance(outcome, LaterPage):
+            self.count("skipped/later_page")
+            for request in self.article_requests([outcome.first_page_url], response.url):
                 yield request
+        elif isinstance(outcome, NeedsRendering):
+            # The handler counts it under newscrawl/rendered/<reason> (or rendered/failed/...).
+            logger.info("Rendering %s in the browser: %s", response.url, outcome.detail)
+            yield self.render_request(response.url, outcome)
+        elif isinstance(outcome, Stub):
+            self.drop_stub(outcome, response)
         else:
             async for result in self.emit(outcome, response, listing):
                 yield result
 
-    def judge_stub(self, stub: Stub, response: TextResponse) -> Iterator[Request]:
-        """A page with no article to keep: rendered once when a script may fill it in, else dropped."""
-        if stub.reason == "no_body" and not response.meta.get("playwright"):
-            # The server sent a shell whose text a script fills in: render it once in the browser
-            # (the handler counts it under newscrawl/rendered/no_body, or rendered/failed/...).
-            yield self.render_request(response.url)
-            return
+    def drop_stub(self, stub: Stub, response: TextResponse) -> None:
+        """A page with no article to keep (rendered first if a script could have filled it in): counted, logged."""
         self._count_problems(stub.problems)
         self.count(f"dropped/{stub.reason}")
         why = "; ".join([_describe(stub.reason, stub.detail), *map(_describe_problem, stub.problems)])
@@ -303,9 +324,15 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
 
     async def emit(self, article: Article, response: TextResponse, listing: ListingPage) -> AsyncIterator[Request | ArticleItem]:
         """An article's item, after requests for what it links: related articles, the modules around it."""
+        await self.read_further_pages(article)
         self._count_problems(article.problems)
         await self.complete(article, response)
         item = article.item
+        self.count(f"extractor/{item['extractor']}")
+        if item["extractor"] != self.theme.name:
+            logger.info(
+                "Read %s with the %s extractor: the %s layout does not match it", item["url"], item["extractor"], self.theme.name
+            )
         budget = self.link_budget()
         for request in self.article_requests(item["related_urls"], response.url, budget):
             yield request
@@ -320,6 +347,29 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
         elif problems:
             logger.warning("Problem on %s: %s", response.url, problems)
         yield item
+
+    async def read_further_pages(self, article: Article) -> None:
+        """The rest of a post split into pages, fetched page by page, added to its body (one item, the first page's URL).
+
+        A page that cannot be read leaves the body without it, as a ``missing_page`` problem.
+        """
+        item = article.item
+        for url in article.page.further_pages():
+            canonical = self.site_urls.canonical(url)
+            if canonical is None:
+                continue
+            request = Request(self.site_urls.to_crawl(canonical), dont_filter=True)
+            try:
+                response = await self.crawler.engine.download_async(request)
+            except Exception as exc:  # noqa: BLE001 - any download error is that page missing, not the article
+                article.problems.append(("missing_page", f"{canonical}: {type(exc).__name__}"))
+                continue
+            if response.status != 200 or not isinstance(response, TextResponse):
+                article.problems.append(("missing_page", f"{canonical}: HTTP {response.status}"))
+                continue
+            self.count("pages/post_page")
+            paragraphs = self.extractor.continuation(response, datetime.now(UTC))
+            item["body"] = "\n\n".join([item["body"], *paragraphs])
 
     def _count_problems(self, problems: list[tuple[str, str]]) -> None:
         for kind, _ in problems:

@@ -23,11 +23,21 @@ from newscrawl.items import ARTICLE_FIELDS
 
 _STRING_LIST = {"bsonType": "array", "items": {"bsonType": "string"}}
 
+#: Item fields added after documents were first stored: every item has them, documents stored before
+#: them may not, and the validator (strict: it checks updates too) must still let those be updated.
+ADDED_FIELDS: tuple[str, ...] = ("extractor",)
+
 #: ``$jsonSchema`` of a document in the articles collection, one property per field.
 ARTICLE_SCHEMA: dict[str, Any] = {
     "bsonType": "object",
     "title": "newscrawl article",
-    "required": [*ARTICLE_FIELDS, "first_seen_at", "last_seen_at", "seen_urls", "content_hash"],
+    "required": [
+        *(f for f in ARTICLE_FIELDS if f not in ADDED_FIELDS),
+        "first_seen_at",
+        "last_seen_at",
+        "seen_urls",
+        "content_hash",
+    ],
     "additionalProperties": False,
     "properties": {
         "_id": {"bsonType": "objectId", "description": "MongoDB document id; carries no meaning."},
@@ -57,6 +67,12 @@ ARTICLE_SCHEMA: dict[str, Any] = {
         "related_urls": {**_STRING_LIST, "description": 'Canonical URLs of the "Related Articles" block.'},
         "source_url": {"bsonType": "string", "description": "URL fetched for the stored version."},
         "crawled_at": {"bsonType": "date", "description": "When the stored version was fetched, UTC."},
+        "extractor": {
+            "bsonType": ["string", "null"],
+            "description": 'What read the stored version: the site\'s theme layout by name (e.g. "tagdiv-newspaper"), '
+            'or "fallback", the generic extractor of posts the layout does not match. Absent or null in documents '
+            "stored (or dead letters written) before the field existed.",
+        },
         "first_seen_at": {
             "bsonType": "date",
             "description": "Earliest crawl of the article, UTC; later crawls never change it.",
@@ -75,9 +91,11 @@ ARTICLE_SCHEMA: dict[str, Any] = {
 }
 
 #: Fields whose change makes a new version of an article (hashed into ``content_hash``): every item
-#: field but the article's identity and the facts of one fetch.
+#: field but the article's identity and the facts of one fetch. ``extractor`` is such a fact: a post
+#: read by the fallback today and by a new layout tomorrow is the same article, and a change of
+#: extractor alone must not make a version (nor one per document when a layout is added).
 CONTENT_FIELDS: tuple[str, ...] = tuple(
-    name for name in ARTICLE_FIELDS if name not in ("url", "site", "source_url", "crawled_at")
+    name for name in ARTICLE_FIELDS if name not in ("url", "site", "source_url", "crawled_at", "extractor")
 )
 
 #: Indexes of the articles collection, by name (names are part of the contract).

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from newscrawl.news.pages import Selectors, Theme
-from newscrawl.wordpress.pages import WordPressArticlePage, WordPressListingPage
+from newscrawl.wordpress.pages import WORDPRESS_BOILERPLATE, WordPressArticlePage, WordPressListingPage
 
 #: Jetpack's related posts, server-rendered under the post
 _RELATED = "#jp-relatedposts a.jp-relatedposts-post-a::attr(href)"
@@ -17,11 +17,8 @@ class BlockArticlePage(WordPressArticlePage):
     title_css: ClassVar[Selectors] = ("h1.wp-block-post-title",)
     subtitle_css: ClassVar[Selectors] = ()
     body_css: ClassVar[Selectors] = ("div.wp-block-post-content",)
-    # Share buttons, related posts and embeds of core and of the plugins block sites use most.
-    boilerplate_css: ClassVar[str] = (
-        ".sharedaddy, .jp-relatedposts, #jp-relatedposts, .wp-block-jetpack-sharing-buttons, "
-        ".addtoany_share_save_container, .wp-block-embed, .wp-block-comments, .wp-block-query"
-    )
+    # Embeds, comments and query loops of core, and what plugins put in the content.
+    boilerplate_css: ClassVar[str] = ".wp-block-embed, .wp-block-comments, .wp-block-query, " + WORDPRESS_BOILERPLATE
     authors_css: ClassVar[Selectors] = (".wp-block-post-author-name", ".wp-block-post-author__name")
     published_css: ClassVar[Selectors] = (".wp-block-post-date:not(.wp-block-post-date__modified-date) time::attr(datetime)",)
     modified_css: ClassVar[Selectors] = (".wp-block-post-date__modified-date time::attr(datetime)",)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from newscrawl.news.pages import Selectors, Theme
-from newscrawl.wordpress.pages import WordPressArticlePage, WordPressListingPage
+from newscrawl.wordpress.pages import WORDPRESS_BOILERPLATE, WordPressArticlePage, WordPressListingPage
 
 
 class NewspaperArticlePage(WordPressArticlePage):
@@ -15,14 +15,21 @@ class NewspaperArticlePage(WordPressArticlePage):
     title_css: ClassVar[Selectors] = ("h1.tdb-title-text", "header.td-post-title h1.entry-title", "article h1.entry-title")
     subtitle_css: ClassVar[Selectors] = (".tdb_single_subtitle p", ".td-post-sub-title")
     body_css: ClassVar[Selectors] = ("div.tdb_single_content .tdb-block-inner", "div.td-post-content")
+    # Ads; sharing buttons of every version (6.x .td-default-sharing and .td-classic-sharing, 10.x
+    # .td-social-sharing-button, tdb .tdb_single_post_share); the "follow us" title and icons of the tdm
+    # blocks; the post's page navigation (.page-nav); embeds, related posts, tags and comments.
     boilerplate_css: ClassVar[str] = (
         ".td-a-rec, .td-a-ad, .td-g-rec, .td_spot_img_all, ins.adsbygoogle, .wp-caption-text, .td-post-featured-image, "
-        ".tdb_single_featured_image, .td-post-sharing, .tdb-share, .td_block_share, [class*=td-social], "
-        ".tdb_single_post_share, .sharedaddy, .addtoany_share_save_container, blockquote.twitter-tweet, "
-        "blockquote.instagram-media, .tdb_single_related, .td_block_related_posts, .td-post-source-tags, "
-        ".tdb_single_tags, .wp-block-embed, .td-fix-index > style, .comments, #comments"
+        ".tdb_single_featured_image, .td-post-sharing, .td-post-sharing-top, .td-post-sharing-bottom, "
+        ".td-default-sharing, .td-classic-sharing, .tdb-share, .td_block_share, [class*=td-social], "
+        ".tdb_single_post_share, .tdm_block_socials, .tdm_block_column_title:has(+ .tdm_block_socials), .page-nav, "
+        "blockquote.twitter-tweet, blockquote.instagram-media, .tdb_single_related, .td_block_related_posts, "
+        ".td-post-source-tags, .tdb_single_tags, .wp-block-embed, .td-fix-index > style, .comments, #comments, "
+        + WORDPRESS_BOILERPLATE
     )
+    # tdb's header byline block; the classic header's (6.x to 12.x, "By" in its own .td-author-by).
     authors_css: ClassVar[Selectors] = (".tdb_single_author .tdb-author-name", ".td-post-header .td-post-author-name a")
+    author_box_css: ClassVar[Selectors] = (".tdb_single_author_box .tdb-author-name", ".author-box-wrap .td-author-name")
     published_css: ClassVar[Selectors] = (
         ".tdb_single_date time::attr(datetime)",
         ".td-post-header time.entry-date::attr(datetime)",

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import ClassVar
 
 from newscrawl.news.pages import ArticlePage, ListingPage
+from newscrawl.news.selectors import text_of
+from newscrawl.urls import join_url
 from newscrawl.wordpress.routes import shortlink_id
 
 _POST_ID_CLASS = re.compile(r"\bpostid-(\d+)\b")
+
+#: What the plugins most WordPress news sites run put inside a post's content, never article text:
+#: sharing buttons (Jetpack, AddToAny, Sassy Social Share, Shareaholic, Social Warfare, Simple Share
+#: Buttons), Jetpack's related posts, newsletter sign-ups (Mailchimp for WordPress, Jetpack
+#: subscriptions, any newsletter box) and the page links of a post split into pages.
+WORDPRESS_BOILERPLATE = (
+    ".sharedaddy, .jp-relatedposts, #jp-relatedposts, .wp-block-jetpack-sharing-buttons, "
+    ".addtoany_share_save_container, .a2a_kit, .heateor_sss_sharing_container, .shareaholic-canvas, "
+    ".swp_social_panel, .ssba, .mc4wp-form, .jetpack_subscription_widget, .wp-block-jetpack-subscriptions, "
+    "[class*=newsletter], .page-links, .post-page-numbers"
+)
 
 
 class WordPressArticlePage(ArticlePage):
@@ -19,12 +33,40 @@ class WordPressArticlePage(ArticlePage):
     # Pages, archives, search results, the front page, the blog page and the 404 template.
     not_article_markers: ClassVar[str] = "body.error404, body.archive, body.search, body.page, body.home, body.blog"
     not_found_markers: ClassVar[str] = "body.error404"
+    boilerplate_css: ClassVar[str] = WORDPRESS_BOILERPLATE
+    #: the page links of a post split with ``<!--nextpage-->`` (``wp_link_pages()``, WordPress 5.1+):
+    #: a link per other page, the current one a ``span.current``
+    post_pages_css: ClassVar[str] = ".post-page-numbers"
 
     def post_id(self) -> str | None:
         """The post's WordPress id: from ``<body class="postid-N">``, else its ``rel=shortlink``."""
-        if match := _POST_ID_CLASS.search(self.response.css("body::attr(class)").get() or ""):
+        body = self.root.find("body")
+        if body is not None and (match := _POST_ID_CLASS.search(body.get("class") or "")):
             return match.group(1)
         return shortlink_id(self.meta.links.get("shortlink") or "")
+
+    @cached_property
+    def _post_pages(self) -> tuple[int, dict[int, str]]:
+        """The number of this page of the post, and the URL of each other page by number."""
+        current, pages = 1, dict[int, str]()
+        for element in self.select(self.post_pages_css, self.scope):
+            label = text_of(element).strip()
+            if not label.isdigit():  # the arrows
+                continue
+            if href := element.get("href"):
+                if url := join_url(self.base_url, href):
+                    pages.setdefault(int(label), url)
+            elif "current" in (element.get("class") or "").split() or element.get("aria-current"):
+                current = int(label)
+        return current, pages
+
+    def first_page_url(self) -> str | None:
+        current, pages = self._post_pages
+        return pages.get(1) if current > 1 else None
+
+    def further_pages(self) -> list[str]:
+        current, pages = self._post_pages
+        return [pages[number] for number in sorted(pages) if number > current] if current == 1 else []
 
 
 class WordPressListingPage(ListingPage):

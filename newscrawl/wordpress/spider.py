@@ -16,7 +16,9 @@ from typing import ClassVar
 from scrapy.http import Request, TextResponse
 
 from newscrawl.news.extraction import Article
+from newscrawl.news.pages import ArticlePage
 from newscrawl.news.spider import NewsSiteSpider
+from newscrawl.themes.fallback import FallbackArticlePage
 from newscrawl.wordpress.pages import WordPressArticlePage
 from newscrawl.wordpress.routes import can_be_post, is_section, shortlink_id
 
@@ -24,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 
 class WordPressSpider(NewsSiteSpider):
+    #: a post the theme's layout does not match is read from its metadata and by trafilatura
+    fallback_page: ClassVar[type[ArticlePage] | None] = FallbackArticlePage
     #: the front page, robots.txt (which names the sitemaps) and the RSS feed of the latest posts
     entry_paths: ClassVar[tuple[str, ...]] = ("/", "/robots.txt", "/feed/")
     #: the sitemap indexes of Yoast SEO (and Rank Math) and of WordPress itself (5.5+), tried when

@@ -1,0 +1,173 @@
+"""The rules extraction follows beyond one fixture page: bylines as a reader names them, what leaves a
+body, when a page goes to the browser, multi-page posts, and the compiled selectors the speed rests on."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from lxml.html import fromstring
+from parsel import Selector
+from scrapy.http import HtmlResponse
+
+from newscrawl.bylines import author_names, is_desk
+from newscrawl.news.body import read_containers
+from newscrawl.news.extraction import Article, ArticleExtractor, LaterPage, NeedsRendering, Stub
+from newscrawl.news.selectors import ClassIndex, select, values
+from newscrawl.themes.tagdiv import NewspaperArticlePage
+from tests.sites import SITES, FixtureSite
+
+NOW = datetime(2025, 9, 30, 23, 0, tzinfo=UTC)
+NEASELIDA = FixtureSite("neaselida")
+
+
+def extractor(site: FixtureSite = NEASELIDA) -> ArticleExtractor:
+    spider = site.spider()
+    return ArticleExtractor(spider.site, spider.theme, min_body_words=10, fallback=spider.fallback_page)
+
+
+def case(slug_start: str) -> dict:
+    return next(article for article in NEASELIDA.article_pages if article["path"].startswith(slug_start))
+
+
+def served(article: dict, change=lambda html: html) -> HtmlResponse:
+    html = (NEASELIDA.root / article["path"]).read_text("utf-8")
+    return HtmlResponse(url=article["url"], body=change(html), encoding="utf-8")
+
+
+# --- bylines ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Helen Carter for Reuters", ["Helen Carter"]),
+        ("By Anna Lee and Mark Ortiz", ["Anna Lee", "Mark Ortiz"]),
+        ("Anna Lee & Mark Ortiz", ["Anna Lee", "Mark Ortiz"]),
+        ("Anna Lee, Mark Ortiz and Nikos Andreou", ["Anna Lee", "Mark Ortiz", "Nikos Andreou"]),
+        ("Γιώργου Αλεξίου και Νίκου Σταύρου", ["Γιώργου Αλεξίου", "Νίκου Σταύρου"]),
+        ("Ελένη Βλάχου για το ΑΠΕ-ΜΠΕ", ["Ελένη Βλάχου"]),
+        ("Center for Policy Studies", ["Center for Policy Studies"]),  # one word before "for": an organisation
+        ("NPR", ["NPR"]),
+    ],
+)
+def test_author_names_are_what_a_reader_would_give(byline: str, names: list[str]) -> None:
+    assert author_names(byline) == names
+
+
+@pytest.mark.parametrize(
+    ("name", "desk"),
+    [("Staff", True), ("Σύνταξη", True), ("ΣΥΝΤΑΞΗ", True), ("Νέα Σελίδα", True), ("Νέα Σελίδα Newsroom", True),
+     ("Daniel Brooks", False), ("Νέα Σελίδα Daniel", False)],
+)  # fmt: skip
+def test_desks_and_the_site_itself_are_no_writers(name: str, desk: bool) -> None:
+    assert is_desk(name, ("Νέα Σελίδα",)) is desk
+
+
+def test_a_desk_byline_is_kept_when_no_writer_is_named() -> None:
+    outcome = extractor().extract(served(case("staff-desk")), NOW)
+    assert isinstance(outcome, Article) and outcome.item["authors"] == ["Staff"]
+
+
+# --- the body -----------------------------------------------------------------------------------
+
+
+def body_of(html: str) -> list[str]:
+    container = fromstring(f"<div class='td-post-content'>{html}</div>")
+    return read_containers([container], NewspaperArticlePage.boilerplate_css, NewspaperArticlePage.placeholder_css).paragraphs
+
+
+def test_a_read_also_list_leaves_the_body_with_its_heading_and_a_list_of_text_stays() -> None:
+    html = """<p>First paragraph.</p><p><strong>Read also:</strong></p>
+    <ul><li><a href="/a/">Another story</a></li><li><a href="/b/">A third story</a></li></ul>
+    <p>Second paragraph.</p><ul><li>Flour, 200 g</li><li><a href="/c/">Sugar</a>, 50 g</li></ul>"""
+    assert body_of(html) == ["First paragraph.", "Second paragraph.", "Flour, 200 g", "Sugar, 50 g"]
+
+
+def test_placeholders_leave_the_body_by_their_markup_or_their_words() -> None:
+    reading = read_containers(
+        [fromstring("<div><div class='td-loader-gif'>…</div><p>Φόρτωση...</p><p>Loading the results is slow today.</p></div>")],
+        "",
+        NewspaperArticlePage.placeholder_css,
+    )
+    assert reading.paragraphs == ["Loading the results is slow today."] and reading.placeholder
+
+
+def test_a_closing_credit_leaves_the_body_only_when_emphasised_whole() -> None:
+    assert body_of("<p>Text of the article.</p><p><em>By Daniel Brooks</em></p>") == ["Text of the article."]
+    assert body_of("<p>Text of the article.</p><p>By Daniel Brooks</p>") == ["Text of the article.", "By Daniel Brooks"]
+
+
+# --- when a page goes to the browser ---------------------------------------------------------------
+
+
+def test_a_body_far_shorter_than_the_declared_word_count_is_rendered_and_a_complete_one_is_not() -> None:
+    article = case("short-complete")
+    assert isinstance(extractor().extract(served(article), NOW), Article)  # 60 words, wordCount 60
+    outcome = extractor().extract(served(article, lambda html: html.replace('"wordCount":60', '"wordCount":400')), NOW)
+    assert isinstance(outcome, NeedsRendering)
+    assert (outcome.reason, outcome.detail) == ("short_of_word_count", "60 words of the 400 the page declares")
+    assert outcome.min_words == 200  # what the browser waits for in the body
+
+
+def test_a_rendered_page_is_judged_as_it_is() -> None:
+    stub = case("js-stub-never-filled")
+    outcome = extractor().extract(served(stub), NOW, rendered=True)  # the live blog still shows its loader
+    assert isinstance(outcome, Stub) and (outcome.reason, outcome.detail) == ("no_body", "only a loading placeholder")
+    filled = case("js-inline-fill")
+    paragraphs = "".join(f"<p>{p}</p>" for p in filled["body"].split("\n\n"))
+    as_rendered = served(
+        filled, lambda html: re.sub(r'<div class="ns-content-loader">.*?</p></div>', paragraphs, html, flags=re.S)
+    )
+    outcome = extractor().extract(as_rendered, NOW, rendered=True)
+    assert isinstance(outcome, Article) and outcome.item["body"] == filled["body"]
+
+
+# --- multi-page posts ---------------------------------------------------------------------------------
+
+
+def test_a_later_page_of_a_post_names_its_first_page_and_the_first_names_the_others() -> None:
+    post = case("multipage-td10")
+    first, *later = post["pages"]
+    outcome = extractor().extract(NEASELIDA.response(later[0], post["url"] + "2/"), NOW)
+    assert outcome == LaterPage(post["url"])
+    page = extractor().extract(NEASELIDA.response(first, post["url"]), NOW)
+    assert isinstance(page, Article)
+    assert page.page.further_pages() == [post["url"] + "2/", post["url"] + "3/"]
+
+
+# --- selectors ------------------------------------------------------------------------------------------
+
+
+def _selectors_of(site: FixtureSite) -> list[str]:
+    page = site.spider.theme.article_page
+    groups = [
+        page.amp_markers, page.article_markers, page.not_article_markers, page.boilerplate_css, page.placeholder_css,
+        *page.title_css, *page.subtitle_css, *page.body_css, *page.authors_css, *page.author_box_css,
+        *page.published_css, *page.modified_css, *page.visible_date_css, *page.categories_css, *page.tags_css,
+        *page.image_css, *page.related_css,
+    ]  # fmt: skip
+    return [css for css in groups if css]
+
+
+@pytest.mark.parametrize("site", SITES, ids=lambda s: s.name)
+def test_compiled_selectors_select_what_parsel_selects(site: FixtureSite) -> None:
+    """Grouped walks, class prefilters and the class index change how, never what."""
+    for article in site.article_pages[:6]:
+        root = site.response(article["path"], article["url"]).selector.root
+        index = ClassIndex(root, site.spider.theme.article_page.indexed_classes())
+        for css in _selectors_of(site):
+            expected = Selector(root=root).css(css)
+            want = expected.getall() if "::" in css else [m.root for m in expected]
+            assert (values(css, root) if "::" in css else select(css, root)) == want, css
+            if (indexed := index.matches(css)) is not None:
+                assert indexed == want, css
+
+
+def test_a_word_count_given_as_a_string_or_nonsense_is_read_or_ignored() -> None:
+    article = case("short-complete")
+    for declared, reason in (('"400"', "short_of_word_count"), ('"many"', None), ("-5", None), ("true", None)):
+        html = served(article, lambda text, value=declared: text.replace('"wordCount":60', f'"wordCount":{value}'))
+        outcome = extractor().extract(html, NOW)
+        assert (outcome.reason if isinstance(outcome, NeedsRendering) else None) == reason, declared
