@@ -15,7 +15,7 @@ from __future__ import annotations
 from html import escape
 from html.parser import HTMLParser
 
-from lxml.html import HtmlElement
+from lxml.etree import _Element as Element
 
 #: Deepest nesting kept (a news page nests 20 to 40 deep); a parse that ends this deep was cut.
 MAX_DEPTH = 512
@@ -26,7 +26,7 @@ _RAW = frozenset("script style template noscript".split())
 _SIBLINGS = frozenset("p li dt dd tr td th option".split())
 
 
-def end_depth(root: HtmlElement) -> int:
+def end_depth(root: Element) -> int:
     """How deep the last element of the tree under *root* is nested (following last children only)."""
     depth, element = 0, root
     while len(element):
@@ -34,7 +34,7 @@ def end_depth(root: HtmlElement) -> int:
     return depth
 
 
-def ends_deep(root: HtmlElement) -> bool:
+def ends_deep(root: Element) -> bool:
     """Whether the parse of a page ends deeper than :data:`MAX_DEPTH`: the parser stopped at its limit."""
     return end_depth(root) > MAX_DEPTH
 

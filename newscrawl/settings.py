@@ -21,6 +21,10 @@ NEWSPIDER_MODULE = "spiders"
 USER_AGENT = "newscrawl/1.0 (+https://github.com/newscrawl/newscrawl; news archive crawler)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# What a page yields is processed by this many concurrent tasks, which Scrapy creates for every
+# response (100 by default): a news page yields one item and a few requests, so 8 spare the crawl
+# some hundred thousand idle tasks per thousand pages (about 8% of a crawl's time, bench/).
+CONCURRENT_ITEMS = 8
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0

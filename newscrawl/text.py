@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.etree import _Element as Element
 
 from newscrawl.languages import LANGUAGES
 
@@ -37,7 +37,7 @@ _SKIP_TAGS = frozenset(
 )
 
 
-def paragraphs(root: HtmlElement, is_excluded: Callable[[HtmlElement], bool]) -> list[str]:
+def paragraphs(root: Element, is_excluded: Callable[[Element], bool]) -> list[str]:
     """The text of *root* as paragraphs: one per block element, whitespace collapsed.
 
     Subtrees for which *is_excluded* is true (ads, share widgets, embeds) and
@@ -57,7 +57,7 @@ def paragraphs(root: HtmlElement, is_excluded: Callable[[HtmlElement], bool]) ->
 
     # (element, whether its children have been walked): an element is seen once on the way
     # down and, unless skipped, once more on the way up, to close its block and add its tail.
-    stack: list[tuple[HtmlElement, bool]] = [(child, False) for child in reversed(root)]
+    stack: list[tuple[Element, bool]] = [(child, False) for child in reversed(root)]
     while stack:
         element, done = stack.pop()
         tag = element.tag if isinstance(element.tag, str) else None
@@ -78,7 +78,7 @@ def paragraphs(root: HtmlElement, is_excluded: Callable[[HtmlElement], bool]) ->
     return found
 
 
-def element_set(elements: Iterable[etree._Element]) -> Callable[[HtmlElement], bool]:
+def element_set(elements: Iterable[etree._Element]) -> Callable[[Element], bool]:
     """A predicate telling whether an element is one of *elements*.
 
     lxml hands out one proxy object per node while a reference to it lives, so

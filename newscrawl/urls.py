@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urljoin, urlsplit
 
 # Query parameters that do not change the page: click tracking (Jetpack's related posts too), and the AMP switch.
@@ -51,8 +52,11 @@ _PATH_BYTES = tuple(chr(byte) if byte in _SAFE_BYTES else f"%{byte:02x}" for byt
 
 def join_url(base: str, href: str) -> str | None:
     """*href* resolved against *base*; None for a link too malformed to parse (``http://[``)."""
+    href = href.strip()
     try:
-        joined = urljoin(base, href.strip())
+        # Most links are absolute already: nothing to join them to (a path to normalise aside, which
+        # canonical URLs do anyway).
+        joined = href if href.startswith(("https://", "http://")) and "/." not in href else urljoin(base, href)
         urlsplit(joined).port  # noqa: B018 - parses the authority: raises on a bad host or port
     except ValueError:
         return None
@@ -68,6 +72,8 @@ def normalize_path(path: str) -> str:
 
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1")
+#: distinct URLs whose canonical form a crawl keeps at hand (about 25 MB at most)
+CANONICAL_CACHE_SIZE = 65_536
 
 
 def _loopback_aliases(netloc: str) -> list[str]:
@@ -101,6 +107,9 @@ class SiteUrls:
         self.trailing_slash = trailing_slash
         #: where requests may go: the copy's origin, or every origin of the live site
         self.crawled_origins = self._crawled_origins()
+        # Every page of a news site links the same few hundred URLs (menus, "Latest", "Hot this
+        # week"): each distinct one is canonicalised once, in a cache of bounded size.
+        self._canonical_of = lru_cache(maxsize=CANONICAL_CACHE_SIZE)(self._canonical)
 
     def _crawled_origins(self) -> frozenset[Origin]:
         copy = origin_of(self.base_url)
@@ -145,6 +154,9 @@ class SiteUrls:
         permalinks have none) and normalises the percent-encoding. Other query parameters (``?p=N`` shortlinks, search)
         are kept: they name a different resource until the site redirects.
         """
+        return self._canonical_of(url)
+
+    def _canonical(self, url: str) -> str | None:
         try:
             parts = urlsplit(url.strip())
             if not self._is_site(parts):

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.etree import _Element as Element
 
 from newscrawl.bylines import split_byline
 from newscrawl.languages import LANGUAGES, fold
@@ -66,14 +66,14 @@ class BodyText:
 NOT_FOUND = BodyText([], found=False)
 
 
-def outermost(matches: Sequence[HtmlElement]) -> list[HtmlElement]:
+def outermost(matches: Sequence[Element]) -> list[Element]:
     """The matches not inside another match: a body selector can also match blocks nested in the body."""
     roots = set(matches)
     return [match for match in matches if not any(ancestor in roots for ancestor in match.iterancestors())]
 
 
 def read_containers(
-    containers: list[HtmlElement], boilerplate_css: str, placeholder_css: str, index: ClassIndex | None = None
+    containers: list[Element], boilerplate_css: str, placeholder_css: str, index: ClassIndex | None = None
 ) -> BodyText:
     """The text of the body *containers*, without boilerplate, link lists and placeholders; credits taken off.
 
@@ -85,7 +85,7 @@ def read_containers(
         loaders = select(placeholder_css, container) if placeholder_css else []
         placeholder = placeholder or bool(loaders)
         if not boilerplate_css:
-            boilerplate: Iterable[HtmlElement] = ()
+            boilerplate: Iterable[Element] = ()
         else:
             boilerplate = index.within(boilerplate_css, container) if index else select(boilerplate_css, container)
         excluded = frozenset([*boilerplate, *LINK_LISTS(container), *loaders])

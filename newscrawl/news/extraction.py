@@ -18,6 +18,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from newscrawl.encoding import codec_name, decode_page
 from newscrawl.items import ArticleItem
 from newscrawl.markup import MAX_DEPTH, ends_deep, flatten
+from newscrawl.news.document import document
 from newscrawl.news.metadata import Problems
 from newscrawl.news.pages import ArticlePage, Theme
 from newscrawl.news.site import Site
@@ -44,7 +45,7 @@ def readable(response: HtmlResponse) -> tuple[HtmlResponse, Problems]:
         problems.append(("undecodable", f"{decoded.dropped} characters that are not {decoded.encoding} dropped"))
     if decoded.dropped or decoded.encoding != codec_name(response.encoding):
         response = response.replace(body=decoded.text.encode("utf-8"), encoding="utf-8")
-    if ends_deep(response.selector.root):
+    if ends_deep(document(response)):
         flat, dropped = flatten(response.text)
         response = response.replace(body=flat.encode("utf-8"), encoding="utf-8")
         problems.append(("deep_markup", f"{dropped} tags nested deeper than {MAX_DEPTH} levels left out, their text kept"))

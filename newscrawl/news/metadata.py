@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.etree import _Element as Element
 
 #: schema.org types of an article's JSON-LD node
 ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "OpinionNewsArticle"})
@@ -31,7 +31,7 @@ class PageMeta:
     links: dict[str, str]
 
     @classmethod
-    def from_root(cls, root: HtmlElement) -> PageMeta:
+    def from_root(cls, root: Element) -> PageMeta:
         content: dict[str, str] = {}
         for meta in root.iter("meta"):
             value = (meta.get("content") or "").strip()
@@ -45,7 +45,7 @@ class PageMeta:
         return cls(content, links)
 
 
-def microdata(post: HtmlElement, list_modules: tuple[str, ...] = ()) -> dict[str, str]:
+def microdata(post: Element, list_modules: tuple[str, ...] = ()) -> dict[str, str]:
     """The microdata ``itemprop=KEY`` values of the post: ``content`` or ``datetime`` attributes (of any
     element: ``<meta>``, ``<time>``, ``<span content>``), an author's name.
 
@@ -62,7 +62,7 @@ def microdata(post: HtmlElement, list_modules: tuple[str, ...] = ()) -> dict[str
 _ITEMPROPS = etree.XPath("descendant-or-self::*[@itemprop]")
 
 
-def _itemprop_value(element: HtmlElement) -> str | None:
+def _itemprop_value(element: Element) -> str | None:
     """A microdata value: ``content`` (``<meta>``, any element), ``datetime`` (``<time>``), else a person's name.
 
     An ``author`` given as a nested Person item is its ``name`` property.
@@ -70,18 +70,19 @@ def _itemprop_value(element: HtmlElement) -> str | None:
     value = element.get("content") or element.get("datetime")
     if value is None and element.get("itemprop") == "author":
         name = next(iter(_AUTHOR_NAME(element)), None)
-        value = name.get("content") or name.text_content() if name is not None else element.text_content()
+        value = name.get("content") or _STRING(name) if name is not None else _STRING(element)
     return value.strip() if value else None
 
 
 _AUTHOR_NAME = etree.XPath(".//*[@itemprop='name']")
+_STRING = etree.XPath("string()", smart_strings=False)
 
 
-def _in_list_module(element: HtmlElement, list_modules: tuple[str, ...]) -> bool:
+def _in_list_module(element: Element, list_modules: tuple[str, ...]) -> bool:
     return any(any(name in (ancestor.get("class") or "") for name in list_modules) for ancestor in element.iterancestors())
 
 
-def jsonld_nodes(root: HtmlElement, problems: Problems) -> Iterator[dict[str, Any]]:
+def jsonld_nodes(root: Element, problems: Problems) -> Iterator[dict[str, Any]]:
     """The JSON-LD objects of a page: each script's top-level objects and their ``@graph`` members.
 
     A script that is not JSON, or nested deeper than the parser goes, is recorded
@@ -167,7 +168,7 @@ class StructuredData:
     is_article: bool = False
 
     @classmethod
-    def from_root(cls, root: HtmlElement, problems: Problems) -> StructuredData:
+    def from_root(cls, root: Element, problems: Problems) -> StructuredData:
         nodes = list(jsonld_nodes(root, problems))
         article = next((n for n in nodes if _types(n) & ARTICLE_TYPES), None)
         if article is None:

@@ -25,12 +25,13 @@ from functools import cache, cached_property
 from itertools import chain
 from typing import ClassVar
 
-from lxml.html import HtmlElement
+from lxml.etree import _Element as Element
 from scrapy.http import TextResponse
 
 from newscrawl.bylines import writers
 from newscrawl.items import ArticleItem
 from newscrawl.news.body import NOT_FOUND, BodyText, outermost, read_containers
+from newscrawl.news.document import document
 from newscrawl.news.loader import ArticleLoader
 from newscrawl.news.metadata import PageMeta, Problems, StructuredData, microdata
 from newscrawl.news.selectors import ClassIndex, exists, leading_classes, leading_classes_of, select, values
@@ -47,7 +48,7 @@ def page_base_url(response: TextResponse) -> str:
     4,096 characters only, and a WordPress ``<head>`` is longer than that.
     """
     # lxml's own tag iterator: what a selector would find, for a fraction of the cost on every page.
-    href = next((h for base in response.selector.root.iter("base") if (h := base.get("href"))), None)
+    href = next((h for base in document(response).iter("base") if (h := base.get("href"))), None)
     return (join_url(response.url, href) or response.url) if href else response.url
 
 
@@ -63,27 +64,27 @@ class Page:
         self.site = site
 
     @cached_property
-    def root(self) -> HtmlElement:
-        return self.response.selector.root
+    def root(self) -> Element:
+        return document(self.response)
 
     @cached_property
     def base_url(self) -> str:
         return page_base_url(self.response)
 
     @cached_property
-    def scope(self) -> HtmlElement:
+    def scope(self) -> Element:
         """Where fields are looked for: the whole page here; an article page narrows it to the post."""
         return self.root
 
-    def texts(self, css: str, within: HtmlElement | None = None) -> list[str]:
+    def texts(self, css: str, within: Element | None = None) -> list[str]:
         """Values of *css*: attribute/text pseudo-elements as selected, elements as their full text."""
         return values(css, self.scope if within is None else within)
 
-    def select(self, css: str, within: HtmlElement) -> list[HtmlElement]:
+    def select(self, css: str, within: Element) -> list[Element]:
         """The elements *css* matches in *within*."""
         return select(css, within)
 
-    def first_texts(self, selectors: Selectors, within: HtmlElement | None = None) -> list[str]:
+    def first_texts(self, selectors: Selectors, within: Element | None = None) -> list[str]:
         """The values of the first selector in *selectors* that gives a non-blank one."""
         for css in selectors:
             found = self.texts(css, within)
@@ -153,7 +154,7 @@ class ArticlePage(Page):
         declared = [value for name in dir(cls) if name.endswith(("_css", "_markers")) for value in _strings(getattr(cls, name))]
         return leading_classes_of(declared)
 
-    def texts(self, css: str, within: HtmlElement | None = None) -> list[str]:
+    def texts(self, css: str, within: Element | None = None) -> list[str]:
         if leading_classes(css):
             if within is None or within is self.scope:
                 if (found := self.scope_index.values(css)) is not None:
@@ -162,7 +163,7 @@ class ArticlePage(Page):
                 return []  # a class the page's source never names: nothing to look for
         return super().texts(css, within)
 
-    def select(self, css: str, within: HtmlElement) -> list[HtmlElement]:
+    def select(self, css: str, within: Element) -> list[Element]:
         if within is self.scope and (found := self.scope_index.matches(css)) is not None:
             return found
         return super().select(css, within)
@@ -213,7 +214,7 @@ class ArticlePage(Page):
         return StructuredData.from_root(self.root, self.problems)
 
     @cached_property
-    def scope(self) -> HtmlElement:
+    def scope(self) -> Element:
         post = next(iter(select(self.post_scope, self.root)), None) if self.post_scope else None
         if post is None or not any(select(css, post) for css in self.title_css):  # the headline is elsewhere:
             return self.root  # so may the rest be
@@ -346,7 +347,7 @@ class ArticlePage(Page):
             reading = whole_page if whole_page.found else reading
         return reading
 
-    def read_body(self, within: HtmlElement) -> BodyText:
+    def read_body(self, within: Element) -> BodyText:
         """The text of the first of ``body_css`` found in *within*."""
         for css in self.body_css:
             if containers := outermost(self.select(css, within)):

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.etree import _Element as Element
 from parsel.csstranslator import HTMLTranslator
 
 _TRANSLATOR = HTMLTranslator()
@@ -92,12 +92,12 @@ def compiled(css: str) -> etree.XPath:
     return etree.XPath(xpath_of(css), smart_strings=False)
 
 
-def select(css: str, element: HtmlElement) -> list[HtmlElement]:
+def select(css: str, element: Element) -> list[Element]:
     """The elements matching *css* in *element* (itself included), in document order."""
     return _matches(css, element)
 
 
-def _matches(css: str, element: HtmlElement) -> list[HtmlElement | str]:
+def _matches(css: str, element: Element) -> list[Element | str]:
     """What *css* selects in *element*. A selector led by classes with descendants after them is
     read from the elements of its first part: the rest runs on their subtrees only (cssselect's
     own XPath walks every element's descendants in between)."""
@@ -106,7 +106,7 @@ def _matches(css: str, element: HtmlElement) -> list[HtmlElement | str]:
     return _descendants(compiled(_leading(css))(element), shape[2])
 
 
-def _descendants(found: list[HtmlElement], after: etree.XPath) -> list[HtmlElement | str]:
+def _descendants(found: list[Element], after: etree.XPath) -> list[Element | str]:
     """*after* run on each of the elements *found*, nested ones aside (their subtrees are their ancestor's)."""
     members = set(found)
     outer = [match for match in found if not any(ancestor in members for ancestor in match.iterancestors())]
@@ -119,7 +119,7 @@ def _leading(css: str) -> str:
     return css.strip().split(None, 1)[0]
 
 
-def exists(css: str, element: HtmlElement) -> bool:
+def exists(css: str, element: Element) -> bool:
     """Whether *css* matches in *element*: its walks (:func:`xpath_of`) tried in turn, the first match ending the search."""
     return any(walk(element) for walk in _compiled_walks(css))
 
@@ -129,12 +129,12 @@ def _compiled_walks(css: str) -> tuple[etree.XPath, ...]:
     return tuple(etree.XPath(walk, smart_strings=False) for walk in _walks(css))
 
 
-def text_of(element: HtmlElement) -> str:
+def text_of(element: Element) -> str:
     """The text of *element* and everything inside it."""
     return _STRING(element)
 
 
-def values(css: str, element: HtmlElement) -> list[str]:
+def values(css: str, element: Element) -> list[str]:
     """What *css* selects in *element*: attribute and text pseudo-elements as strings, elements as their text."""
     return [match if isinstance(match, str) else text_of(match) for match in _matches(css, element)]
 
@@ -191,14 +191,14 @@ class ClassIndex:
     see :func:`leading_classes_of`); a selector led by another class is not answered here.
     """
 
-    def __init__(self, element: HtmlElement, classes: frozenset[str]):
+    def __init__(self, element: Element, classes: frozenset[str]):
         self.classes = classes
-        self.by_class: dict[str, list[HtmlElement]] = {}
+        self.by_class: dict[str, list[Element]] = {}
         for value in _CLASS_VALUES(element):
             for name in classes.intersection(value.split()):
                 self.by_class.setdefault(name, []).append(value.getparent())
 
-    def matches(self, css: str) -> list[HtmlElement | str] | None:
+    def matches(self, css: str) -> list[Element | str] | None:
         """What *css* selects in the subtree (as :func:`select` would); None when it is not led by an indexed class."""
         if (shape := _class_led(css)) is None or shape[1][0] not in self.classes:
             return None
@@ -212,11 +212,11 @@ class ClassIndex:
             return list(leading)
         return _descendants(leading, after)
 
-    def within(self, css: str, element: HtmlElement) -> set[HtmlElement]:
+    def within(self, css: str, element: Element) -> set[Element]:
         """The elements any selector of the group *css* matches inside *element* (part of the indexed
         subtree), as a set: the class-led selectors looked up, the others evaluated together."""
         class_led, others = _split_group(css)
-        found: set[HtmlElement] = set()
+        found: set[Element] = set()
         for selector in class_led:
             for match in self.matches(selector) or ():
                 if match is element or element in match.iterancestors():  # type: ignore[union-attr]

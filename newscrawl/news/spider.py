@@ -32,6 +32,7 @@ from newscrawl.dates import parse_iso
 from newscrawl.items import ArticleItem
 from newscrawl.middlewares import BadResponse
 from newscrawl.news.arguments import NewsSiteArguments
+from newscrawl.news.document import document
 from newscrawl.news.extraction import (
     AmpCopy,
     Article,
@@ -226,7 +227,8 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
         problems: Problems = []
         if isinstance(response, HtmlResponse):
             response, problems = readable(response)
-        root = response.xpath("local-name(/*)").get()
+        # The document element's name: an XML one's, else the HTML tree's the page objects read (no second parse).
+        root = response.xpath("local-name(/*)").get() if isinstance(response, XmlResponse) else document(response).tag
         if root in ("sitemapindex", "urlset"):
             for request in self.parse_sitemap(response):
                 yield request

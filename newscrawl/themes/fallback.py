@@ -14,8 +14,10 @@ from __future__ import annotations
 import logging
 from typing import ClassVar
 
+import lxml.html
 import trafilatura
-from lxml.html import HtmlElement
+from lxml import etree
+from lxml.etree import _Element as Element
 from trafilatura.settings import Document
 
 from newscrawl.news.body import LINK_LISTS, BodyText, is_placeholder, take_credits
@@ -60,10 +62,11 @@ class FallbackArticlePage(WordPressArticlePage):
     def tags(self) -> list[str | None]:
         return list(self.data.keywords) or list(self.first_texts(self.tags_css))
 
-    def read_body(self, within: HtmlElement) -> BodyText:
+    def read_body(self, within: Element) -> BodyText:
         """trafilatura's text of the post element, boilerplate pruned first; credit lines taken off."""
+        # trafilatura reads lxml.html trees only: the post's subtree, as one (fallback pages are few).
         document = trafilatura.bare_extraction(
-            within,
+            lxml.html.fromstring(etree.tostring(within, encoding="unicode")),
             fast=True,
             with_metadata=False,
             include_comments=False,
