@@ -16,7 +16,8 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawl.default_settings import BY_NAME
-from newscrawl.rendering import BLOCKED_FILES, RenderRule, chromium_path, origin_guard
+from newscrawl.render_requests import RenderRule
+from newscrawl.rendering import BLOCKED_FILES, chromium_path, origin_guard
 from newscrawl.urls import SiteUrls, normalize_path
 from spiders.iproini import IproiniSpider
 from tests.harness import crawl as run

@@ -49,7 +49,7 @@ from newscrawl.news.metadata import Problems
 from newscrawl.news.pages import ArticlePage, ListingPage, Theme
 from newscrawl.news.reach import UNREACHABLE, Reach
 from newscrawl.news.site import Site
-from newscrawl.rendering import RenderRule, browser_request
+from newscrawl.render_requests import RenderRule, browser_request
 from newscrawl.storage.copies import use_copy_database
 from newscrawl.storage.extension import Storage
 from newscrawl.urls import SiteUrls
