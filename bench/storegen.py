@@ -31,11 +31,13 @@ SECTIONS = ("Ελλάδα", "Κύπρος", "Ομογένεια", "World", "Opin
 BATCH = 5000
 
 
-def article(n: int, site: str = "iproini", origin: str = "https://www.iproini.com") -> dict[str, Any]:
-    """The fields of the generated article *n* (0 is the newest), as a crawl would scrape them."""
+def article(n: int, site: str = "iproini", origin: str = "https://www.iproini.com", fetched_from: str = "") -> dict[str, Any]:
+    """The fields of the generated article *n* (0 is the newest), as a crawl of *fetched_from* (an origin; by
+    default the site's own) would scrape them."""
     published = NEWEST - timedelta(minutes=10 * n)
     english = n % 4 == 0
-    url = f"{origin}/generated-article-{n}/"
+    path = f"/generated-article-{n}/"
+    url = origin + path
     return {
         "url": url,
         "site": site,
@@ -50,7 +52,7 @@ def article(n: int, site: str = "iproini", origin: str = "https://www.iproini.co
         "tags": [f"tag {n % 300}", f"tag {n % 7}"],
         "image_url": f"{origin}/wp-content/uploads/{n}.jpg",
         "related_urls": [f"{origin}/generated-article-{n + 1}/"],
-        "source_url": url,
+        "source_url": (fetched_from or origin) + path,
         "crawled_at": published + timedelta(hours=4),
         "extractor": "tagdiv-newspaper",
     }
@@ -67,7 +69,8 @@ def seed(database: Database[dict[str, Any]], count: int, extra: Sequence[dict[st
     """Fill the empty ``articles`` collection of *database* with *count* generated documents (and *extra* ones),
     then give it the validator and indexes of a crawl's store."""
     articles = database.articles
-    articles.insert_many(list(extra))  if extra else None
+    if extra:
+        articles.insert_many(list(extra))
     batch: list[dict[str, Any]] = []
     for document in documents(count, **site):
         batch.append(document)
