@@ -30,7 +30,7 @@ from scrapy.crawler import Crawler
 
 from newscrawl.items import ARTICLE_FIELDS, ArticleItem
 from newscrawl.storage import bootstrap
-from newscrawl.storage.documents import ArticleWrite
+from newscrawl.storage.documents import ArticleWrite, article_fields
 from newscrawl.storage.embedded import EmbeddedServer
 from newscrawl.storage.extension import Storage
 from newscrawl.storage.writer import ArticleWriter, WriteResult
@@ -39,6 +39,8 @@ from tests.harness import crawl_many
 Script = Callable[[scrapy.Spider], AsyncIterator[Any]]
 
 CRAWL_TIME = datetime(2025, 7, 16, 12, 0, tzinfo=UTC)
+#: a crawl a day later
+RECRAWL_TIME = CRAWL_TIME + timedelta(days=1)
 #: the fields of a stored document, in the order a crawl writes them
 STORED_FIELDS = ["_id", *ARTICLE_FIELDS, "first_seen_at", "last_seen_at", "seen_urls", "content_hash", "updated_at"]
 
@@ -65,6 +67,15 @@ def article(n: int, **fields: Any) -> ArticleItem:
     }
     values.update(fields)
     return ArticleItem(**values)
+
+
+def scraped(n: int, crawled_at: datetime = RECRAWL_TIME, **fields: Any) -> ArticleWrite:
+    """What a crawl at *crawled_at* writes for ``article(n, **fields)``."""
+    return ArticleWrite.scraped(article_fields(article(n, crawled_at=crawled_at, **fields), site="", received_at=crawled_at))
+
+
+def article_url(n: int) -> str:
+    return f"https://www.iproini.com/article-{n}/"
 
 
 def emit(items: Iterable[Any]) -> Script:

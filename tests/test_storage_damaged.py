@@ -7,7 +7,7 @@ import logging
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,25 +20,17 @@ from newscrawl.incremental import stamps_of
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.storage import bootstrap
 from newscrawl.storage.deadletter import DeadLetterFile
-from newscrawl.storage.documents import ArticleWrite, article_fields
+from newscrawl.storage.documents import ArticleWrite
 from newscrawl.storage.embedded import EmbeddedServer
 from newscrawl.storage.plan import DAMAGED, plan_write
 from newscrawl.storage.schema import ARTICLE_SCHEMA, stored_document_errors
 from newscrawl.storage.writer import ArticleWriter, Rejection
 from newscrawl.urls import SiteUrls
 from tests.conftest import PROJECT_ROOT
-from tests.mongo import CRAWL_TIME, STORED_FIELDS, WriteRace, article, crawl, emit
+from tests.mongo import CRAWL_TIME, RECRAWL_TIME, STORED_FIELDS, WriteRace, article, crawl, emit, scraped
+from tests.mongo import article_url as url
 
-RECRAWL_TIME = CRAWL_TIME + timedelta(days=1)
 EARLIER = CRAWL_TIME - timedelta(days=3)
-
-
-def scraped(n: int, crawled_at: datetime = RECRAWL_TIME, **fields: Any) -> ArticleWrite:
-    return ArticleWrite.scraped(article_fields(article(n, crawled_at=crawled_at, **fields), site="", received_at=crawled_at))
-
-
-def url(n: int) -> str:
-    return f"https://www.iproini.com/article-{n}/"
 
 
 @pytest.fixture

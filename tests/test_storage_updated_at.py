@@ -10,22 +10,14 @@ import pytest
 from pymongo.database import Database
 
 from newscrawl.storage import bootstrap
-from newscrawl.storage.documents import ArticleWrite, article_fields, utc
+from newscrawl.storage.documents import ArticleWrite, utc
 from newscrawl.storage.writer import ArticleWriter
-from tests.mongo import CRAWL_TIME, article
+from tests.mongo import CRAWL_TIME, RECRAWL_TIME, scraped
+from tests.mongo import article_url as url
 
 #: when the stored documents were written, as the tests set it
 EARLIER = CRAWL_TIME - timedelta(days=2)
-RECRAWL_TIME = CRAWL_TIME + timedelta(days=1)
 OLDER_CRAWL = CRAWL_TIME - timedelta(days=1)
-
-
-def scraped(n: int, crawled_at: datetime = RECRAWL_TIME, **fields: Any) -> ArticleWrite:
-    return ArticleWrite.scraped(article_fields(article(n, crawled_at=crawled_at, **fields), site="", received_at=crawled_at))
-
-
-def url(n: int) -> str:
-    return f"https://www.iproini.com/article-{n}/"
 
 
 def updated_at(database: Database) -> dict[str, Any]:
@@ -62,9 +54,7 @@ def test_only_an_insert_or_a_content_change_moves_it(writer: ArticleWriter, mong
     assert before <= stamps[url(1)] == stamps[url(9)] <= datetime.now(UTC)
 
 
-def test_documents_stored_before_it_validate_and_get_it_on_their_next_write(
-    writer: ArticleWriter, mongo_db: Database
-) -> None:
+def test_documents_stored_before_it_validate_and_get_it_on_their_next_write(writer: ArticleWriter, mongo_db: Database) -> None:
     mongo_db.articles.update_many({}, {"$unset": {"updated_at": ""}})  # as stored before the field existed
     result = writer.write(
         [

@@ -279,9 +279,10 @@ class _QuickCheck:
     yes or no; :func:`stored_document_errors` says what is wrong, for the documents it refuses."""
 
     def __init__(self, schema: Mapping[str, Any]):
-        if set(schema) - {"bsonType", "title", "required", "additionalProperties", "properties"} or schema[
-            "additionalProperties"
-        ]:
+        if (
+            set(schema) - {"bsonType", "title", "required", "additionalProperties", "properties"}
+            or schema["additionalProperties"]
+        ):
             raise ValueError("the quick check knows only an object of required properties, no others allowed")
         self.required = frozenset(schema["required"])
         self.rules = {name: _ValueRule.of(rule) for name, rule in schema["properties"].items()}
