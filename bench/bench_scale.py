@@ -113,7 +113,11 @@ def main(argv: list[str] | None = None) -> None:
 
     base = runs[stored[0]]
     print(f"Incremental crawl with nothing new of a generated site of {args.articles} articles, against stores of")
-    print(f"{args.articles} articles + N more; first crawl: {first.requests} requests, peak RSS {first.peak_rss:.0f} MB")
+    print(
+        f"{args.articles} articles + N more. The first crawl: {first.requests} requests in "
+        f"{first.stats['elapsed_time_seconds']:.0f} s, {first.stats.get('newscrawl/incremental/stored_lookups', 0):.0f} "
+        f"lookups, peak RSS {first.peak_rss:.0f} MB"
+    )
     header = f"{'N':>7} {'start-up s':>11} {'ratio':>6} {'peak RSS MB':>12} {'ratio':>6} {'requests':>9} {'ratio':>6}"
     print(header + f" {'of first':>9} {'lookups':>8}")
     for extra, run in runs.items():
