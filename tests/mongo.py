@@ -230,6 +230,21 @@ def storage_settings(mongo_uri: str, mongo_db: Database, data_dir: Path) -> dict
     }
 
 
+def plan_indexes(plan: Any) -> Iterator[str]:
+    """The index of every stage of an explained plan that reads one; "COLLSCAN" for a collection scan."""
+    stack = [plan]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("stage") == "COLLSCAN":
+                yield "COLLSCAN"
+            if "indexName" in node:
+                yield node["indexName"]
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
 @pytest.fixture
 def mongo_log() -> Iterator[CommandLog]:
     """The commands MongoDB clients send during the test (a client created before it too)."""

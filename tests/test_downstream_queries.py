@@ -18,7 +18,7 @@ from bench import storegen
 from newscrawl.storage.documents import ArticleWrite, article_fields
 from newscrawl.storage.embedded import EmbeddedServer
 from tests.conftest import IPROINI, PROJECT_ROOT
-from tests.mongo import CommandLog, fresh_database
+from tests.mongo import CommandLog, fresh_database, plan_indexes
 
 DOWNSTREAM = (PROJECT_ROOT / "docs" / "downstream.md").read_text(encoding="utf-8")
 ARCHIVE = 100_000
@@ -63,21 +63,6 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Dat
         yield uri, database
 
 
-def index_names(plan: Any) -> Iterator[str]:
-    """The index of every stage of an explained plan that reads one; "COLLSCAN" for a collection scan."""
-    stack = [plan]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if node.get("stage") == "COLLSCAN":
-                yield "COLLSCAN"
-            if "indexName" in node:
-                yield node["indexName"]
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-
-
 def test_every_example_query_uses_the_index_it_names(archive: tuple[str, Database], mongo_log: CommandLog) -> None:
     uri, database = archive
     setup, queries = example_queries()
@@ -95,4 +80,4 @@ def test_every_example_query_uses_the_index_it_names(archive: tuple[str, Databas
         assert reads, f"{comment}: no query sent"
         for command in reads:
             plan = database.command({"explain": command, "verbosity": "queryPlanner"})
-            assert set(index_names(plan)) == {index}, f"{comment}: {command}"
+            assert set(plan_indexes(plan)) == {index}, f"{comment}: {command}"

@@ -1,6 +1,6 @@
 """Which links of a page become requests: the one owner of this run's article requests.
 
-Every link goes through :meth:`Frontier.article` or :meth:`Frontier.listing`:
+Every link goes through :meth:`Frontier.articles` or :meth:`Frontier.listing`:
 resolved against the page, canonicalised (:class:`~newscrawl.urls.SiteUrls`,
 the owner of URL identity), checked against what the platform says can be an
 article, against the articles already requested in this run under any of their

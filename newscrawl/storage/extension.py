@@ -118,12 +118,15 @@ class Storage:
     async def find_articles(self, site: str, urls: list[str]) -> list[dict[str, Any]]:
         """The stored documents of *site* at *urls*, whole; transient failures retried as for a batch
         (``MONGO_RETRY_ATTEMPTS``). Raises :class:`StorageUnavailable` (one line, no secret)."""
-        query = {"site": site, "url": {"$in": urls}}
+        # By URL alone: with the site in the filter too, a planner may take a site index (secantus
+        # scans the collection), and a URL is one article's whatever its site.
+        query = {"url": {"$in": urls}}
         retry = RetryPolicy(self.config.retry_attempts, self.config.retry_backoff)
         try:
-            return await asyncio.to_thread(retry.run, lambda: list(self.connection.articles.find(query)), _quietly)
+            found = await asyncio.to_thread(retry.run, lambda: list(self.connection.articles.find(query)), _quietly)
         except PyMongoError as exc:
             raise StorageUnavailable(describe(exc)) from None
+        return [document for document in found if document.get("site") == site]
 
     async def engine_stopped(self) -> None:
         if self.connection.is_open:
