@@ -8,7 +8,7 @@
 2. For each N of ``--stored``: a database holding what that crawl stored and N more articles of the
    site fetched from the same origin (bench/storegen.py), and one incremental crawl with nothing new
    against it, in a process of its own: its start-up (from the process's start until the site
-   receives the first request), its peak RSS (the process's own, from the kernel), its requests.
+   receives the first request), its peak RSS (the process's own: see :func:`peak_rss`), its requests.
    Each is also a ratio to the N = 0 run; requests also a share of the first crawl's.
 3. A full crawl of a generated site of each size of ``--full``, into an empty database: peak RSS,
    as a ratio to the smallest site's.
@@ -42,6 +42,20 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PATIENCE = 900
 
 
+def peak_rss(pid: int) -> int:
+    """The peak resident set of process *pid* so far, in kB (VmHWM: that of its program alone).
+
+    Not ``ru_maxrss`` (``os.wait4``, ``getrusage``, Scrapy's ``memusage/*``): started with vfork, as
+    Python's subprocess starts programs, a process carries its parent's resident set into it, and
+    this parent holds a generated store's documents. 0 once the process is gone.
+    """
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+
+
 @dataclass(frozen=True)
 class Run:
     #: seconds from the process's start until the site received its first request
@@ -68,13 +82,15 @@ def crawl(project: Path, server: FixtureServer, uri: str, database: str, *args: 
         while len(server.requests) == before and time.perf_counter() - started < PATIENCE:
             time.sleep(0.005)
         startup = time.perf_counter() - started
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        peak = 0
+        while process.poll() is None and time.perf_counter() - started < PATIENCE:
+            peak = max(peak, peak_rss(process.pid))  # the last reading before it ends: its closing adds little
+            time.sleep(0.02)
         log.seek(0)
         text = log.read()
     if process.returncode != 0:
         sys.exit(f"{' '.join(command)} exited with {process.returncode}:\n{text[-3000:]}")
-    return Run(startup, usage.ru_maxrss / 1024, len(server.requests) - before, stats_of(text))
+    return Run(startup, peak / 1024, len(server.requests) - before, stats_of(text))
 
 
 def store_with(client: MongoClient[dict[str, Any]], first: str, database: str, extra: int, origin: str) -> float:
