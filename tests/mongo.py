@@ -14,6 +14,7 @@ import os
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,9 +28,9 @@ from pymongo import MongoClient, monitoring
 from pymongo.database import Database
 from scrapy.crawler import Crawler
 
-from newscrawl.items import ArticleItem
+from newscrawl.items import ARTICLE_FIELDS, ArticleItem
 from newscrawl.storage import bootstrap
-from newscrawl.storage.documents import ArticleWrite
+from newscrawl.storage.documents import ArticleWrite, article_fields
 from newscrawl.storage.embedded import EmbeddedServer
 from newscrawl.storage.extension import Storage
 from newscrawl.storage.writer import ArticleWriter, WriteResult
@@ -38,6 +39,10 @@ from tests.harness import crawl_many
 Script = Callable[[scrapy.Spider], AsyncIterator[Any]]
 
 CRAWL_TIME = datetime(2025, 7, 16, 12, 0, tzinfo=UTC)
+#: a crawl a day later
+RECRAWL_TIME = CRAWL_TIME + timedelta(days=1)
+#: the fields of a stored document, in the order a crawl writes them
+STORED_FIELDS = ["_id", *ARTICLE_FIELDS, "first_seen_at", "last_seen_at", "seen_urls", "content_hash", "updated_at"]
 
 
 def article(n: int, **fields: Any) -> ArticleItem:
@@ -62,6 +67,15 @@ def article(n: int, **fields: Any) -> ArticleItem:
     }
     values.update(fields)
     return ArticleItem(**values)
+
+
+def scraped(n: int, crawled_at: datetime = RECRAWL_TIME, **fields: Any) -> ArticleWrite:
+    """What a crawl at *crawled_at* writes for ``article(n, **fields)``."""
+    return ArticleWrite.scraped(article_fields(article(n, crawled_at=crawled_at, **fields), site="", received_at=crawled_at))
+
+
+def article_url(n: int) -> str:
+    return f"https://www.iproini.com/article-{n}/"
 
 
 def emit(items: Iterable[Any]) -> Script:
@@ -123,21 +137,40 @@ class SyntheticSpider(scrapy.Spider):
 
 
 class CommandLog(monitoring.CommandListener):
-    """Names of the commands pymongo clients send while recording (pymongo listeners are global)."""
+    """The commands pymongo clients send while recording, and the documents reads return (pymongo
+    listeners are global)."""
 
     def __init__(self) -> None:
         self.recording = False
+        #: command names, in order
         self.names: list[str] = []
+        #: the commands, without the driver's own fields (session, cluster time, database)
+        self.commands: list[dict[str, Any]] = []
+        #: documents returned by finds and their getMores, by collection
+        self.documents_read: Counter[str] = Counter()
+        self._reads: dict[int, str] = {}
+
+    def start(self) -> None:
+        self.names.clear()
+        self.commands.clear()
+        self.documents_read.clear()
+        self.recording = True
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         if self.recording:
             self.names.append(event.command_name)
+            self.commands.append({key: value for key, value in event.command.items() if not key.startswith(("$", "lsid"))})
+            if event.command_name in ("find", "getMore"):
+                collection = event.command["find" if event.command_name == "find" else "collection"]
+                self._reads[event.request_id] = collection
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        pass
+        if (collection := self._reads.pop(event.request_id, None)) is not None:
+            cursor = event.reply.get("cursor", {})
+            self.documents_read[collection] += len(cursor.get("firstBatch", cursor.get("nextBatch", [])))
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        pass
+        self._reads.pop(event.request_id, None)
 
 
 _COMMAND_LOG = CommandLog()
@@ -197,13 +230,33 @@ def storage_settings(mongo_uri: str, mongo_db: Database, data_dir: Path) -> dict
     }
 
 
+def plan_indexes(plan: Any) -> Iterator[str]:
+    """The index of every stage of an explained plan that reads one; "COLLSCAN" for a collection scan."""
+    stack = [plan]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("stage") == "COLLSCAN":
+                yield "COLLSCAN"
+            if "indexName" in node:
+                yield node["indexName"]
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
 @pytest.fixture
-def mongo_commands() -> Iterator[list[str]]:
-    """Names of the commands sent by MongoDB clients created during the test."""
-    _COMMAND_LOG.names = []
-    _COMMAND_LOG.recording = True
-    yield _COMMAND_LOG.names
+def mongo_log() -> Iterator[CommandLog]:
+    """The commands MongoDB clients send during the test (a client created before it too)."""
+    _COMMAND_LOG.start()
+    yield _COMMAND_LOG
     _COMMAND_LOG.recording = False
+
+
+@pytest.fixture
+def mongo_commands(mongo_log: CommandLog) -> list[str]:
+    """Names of the commands MongoDB clients send during the test."""
+    return mongo_log.names
 
 
 @pytest.fixture

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from pymongo.database import Database
 
+from bench import storegen
+from newscrawl.incremental import LOOKUP_BATCH
 from tests.harness import Crawl
 from tests.harness import crawl as run
+from tests.mongo import CommandLog, plan_indexes
 from tests.sites import FixtureSite
 from tools.fixture_server import FixtureServer
 
@@ -19,6 +22,8 @@ DAY2 = IPROINI.directory / "day2"
 EXPECTED_DAY2 = json.loads((IPROINI.directory / "expected-day2.json").read_text(encoding="utf-8"))
 LISTINGS = {"/robots.txt", "/", "/sitemap_index.xml", "/post-sitemap.xml", "/feed/"}
 SECTIONS = {f"/category/{s}/" for s in ("ellada", "kypros", "omogeneia", "world", "opinion", "english-edition")}
+#: stored articles of the site no page of the copy links to
+ARCHIVE = 2000
 
 Crawler = Callable[..., Crawl]
 
@@ -53,9 +58,30 @@ def test_a_second_run_with_nothing_new_reads_only_listing_pages(crawl: Crawler, 
     assert set(second) == LISTINGS | SECTIONS
     assert len(second) == 12  # of 47 or 48 in the first run (shortlink lookups depend on crawl order)
     assert len(first) > 3 * len(second)
-    assert f"Incremental crawl: {len(IPROINI.expected)} stored articles of iproini will not be fetched again" in second_run.text
+    assert f"Incremental crawl: {len(IPROINI.expected)} stored articles of iproini were not fetched again" in second_run.text
     assert second_run.stat("newscrawl/incremental/pagination_stopped_stored") == 6
     assert second_run.stat("item_scraped_count") == 0
+
+
+def test_a_run_reads_only_the_stored_articles_it_links_to(crawl: Crawler, mongo_db: Database, mongo_log: CommandLog) -> None:
+    """However large the archive, a run asks the store about the articles its pages link to, a batch at a
+    time, and reads each of their documents once: start-up and memory do not grow with the archive."""
+    with FixtureServer("iproini") as server:
+        crawl(server)
+        mongo_db.articles.insert_many(list(storegen.documents(ARCHIVE)))  # older articles no page links to
+        server.requests.clear()
+        mongo_log.start()
+        result = crawl(server)
+        requests = set(server.requests)
+    assert requests == LISTINGS | SECTIONS  # as with nothing else stored
+    lookups = [command for command in mongo_log.commands if command.get("find") == "articles"]
+    assert len(lookups) == result.stat("newscrawl/incremental/stored_lookups") > 0
+    for command in lookups:  # by the url index, however large the archive
+        assert list(command["filter"]) == ["url"] and len(command["filter"]["url"]["$in"]) <= 2 * LOOKUP_BATCH
+        plan = mongo_db.command({"explain": command, "verbosity": "queryPlanner"})
+        assert set(plan_indexes(plan)) == {"url_unique"}
+    assert mongo_log.documents_read["articles"] == len(IPROINI.expected)
+    assert mongo_db.articles.count_documents({}) == len(IPROINI.expected) + ARCHIVE
 
 
 def test_the_next_day_stores_exactly_the_new_and_the_edited_articles(crawl: Crawler, mongo_db: Database) -> None:
@@ -71,6 +97,11 @@ def test_the_next_day_stores_exactly_the_new_and_the_edited_articles(crawl: Craw
     [edited] = EXPECTED_DAY2["edited"]
     changed = {url for url in before if before[url]["content_hash"] != after[url]["content_hash"]}
     assert changed == {edited}
+    # what downstream asks "what is new or changed since" by
+    assert {url for url in after if url not in before or after[url]["updated_at"] != before[url]["updated_at"]} == {
+        edited,
+        *EXPECTED_DAY2["new"],
+    }
     assert after[edited]["title"] == next(a["title"] for a in EXPECTED_DAY2["articles"] if a["url"] == edited)
     assert mongo_db.article_versions.count_documents({"url": edited}) == 1
     # Fetched: the three new articles, the edited one (its sitemap lastmod is newer), one shortlink.

@@ -7,7 +7,7 @@ import logging
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,29 +16,21 @@ from bson import DatetimeMS, ObjectId
 from pymongo import ReplaceOne
 from pymongo.database import Database
 
-from newscrawl.incremental import StoredArticles
+from newscrawl.incremental import stamps_of
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.storage import bootstrap
 from newscrawl.storage.deadletter import DeadLetterFile
-from newscrawl.storage.documents import ArticleWrite, article_fields
+from newscrawl.storage.documents import ArticleWrite
 from newscrawl.storage.embedded import EmbeddedServer
 from newscrawl.storage.plan import DAMAGED, plan_write
 from newscrawl.storage.schema import ARTICLE_SCHEMA, stored_document_errors
 from newscrawl.storage.writer import ArticleWriter, Rejection
 from newscrawl.urls import SiteUrls
 from tests.conftest import PROJECT_ROOT
-from tests.mongo import CRAWL_TIME, WriteRace, article, crawl, emit
+from tests.mongo import CRAWL_TIME, RECRAWL_TIME, STORED_FIELDS, WriteRace, article, crawl, emit, scraped
+from tests.mongo import article_url as url
 
-RECRAWL_TIME = CRAWL_TIME + timedelta(days=1)
 EARLIER = CRAWL_TIME - timedelta(days=3)
-
-
-def scraped(n: int, crawled_at: datetime = RECRAWL_TIME, **fields: Any) -> ArticleWrite:
-    return ArticleWrite.scraped(article_fields(article(n, crawled_at=crawled_at, **fields), site="", received_at=crawled_at))
-
-
-def url(n: int) -> str:
-    return f"https://www.iproini.com/article-{n}/"
 
 
 @pytest.fixture
@@ -59,7 +51,7 @@ def assert_well_typed(database: Database) -> None:
     assert database.articles.count_documents({"$nor": [{"$jsonSchema": ARTICLE_SCHEMA}]}) == 0
     for document in database.articles.find():
         assert stored_document_errors(document) == {}, document["url"]
-        assert list(document) == ["_id", *ARTICLE_FIELDS, "first_seen_at", "last_seen_at", "seen_urls", "content_hash"]
+        assert list(document) == STORED_FIELDS
 
 
 def test_a_crawl_repairs_each_kind_of_damage_in_one_batch(writer: ArticleWriter, mongo_db: Database) -> None:
@@ -262,13 +254,13 @@ def test_replay_says_what_it_could_not_write_and_clears_it_once_the_store_is_rep
 def test_a_date_python_cannot_read_is_damage() -> None:
     """A real MongoDB can hold dates beyond Python's range (secantus cannot): pymongo returns them as
     DatetimeMS (``datetime_conversion="datetime_auto"``), and they count as damage, not a failed read."""
-    healthy = {"_id": ObjectId(), **scraped(1, crawled_at=CRAWL_TIME).document()}
+    healthy = {"_id": ObjectId(), **scraped(1, crawled_at=CRAWL_TIME).document(CRAWL_TIME)}
     stored = {**healthy, "first_seen_at": DatetimeMS(2**62)}
-    plan = plan_write(scraped(1), stored)
+    plan = plan_write(scraped(1), stored, RECRAWL_TIME)
     assert (plan.kind, plan.damage) == ("repaired", {"first_seen_at": ["wrong_type"]})
     assert isinstance(plan.operation, ReplaceOne)
     assert plan.operation._doc["first_seen_at"] == CRAWL_TIME
+    assert plan.operation._doc["updated_at"] == CRAWL_TIME  # the same content: not an update
     site = SiteUrls("https://www.iproini.com", ["www.iproini.com", "iproini.gr"])
     documents = [healthy, {**healthy, "url": url(2), "crawled_at": DatetimeMS(2**62)}]
-    loaded = StoredArticles.from_documents(documents, site)
-    assert (len(loaded), loaded.unreadable, site.key(url(1)) in loaded) == (1, 1, True)
+    assert stamps_of(documents, site) == ({site.key(url(1)): CRAWL_TIME}, [url(2)])

@@ -14,24 +14,24 @@ from pymongo import MongoClient
 from pymongo.database import Database
 from pymongo.errors import WriteError
 
-from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.storage.bootstrap import VALIDATOR_OPTIONS
 from newscrawl.storage.deadletter import read_dead_letters
-from newscrawl.storage.documents import ArticleWrite, article_fields
+from newscrawl.storage.documents import ArticleWrite, article_fields, utc
 from newscrawl.storage.embedded import EmbeddedServer
 from newscrawl.storage.schema import ARTICLE_SCHEMA
 from newscrawl.storage.writer import ArticleWriter
-from tests.mongo import CRAWL_TIME, article, crawl, emit, wait_until
+from tests.mongo import CRAWL_TIME, STORED_FIELDS, article, crawl, emit, wait_until
 
 RECRAWL_TIME = CRAWL_TIME + timedelta(days=1)
 
 
 def test_documents_have_the_schema_and_bson_types(storage_settings: dict, mongo_db: Database) -> None:
     items = [article(1), article(2, modified_at=datetime(2025, 7, 17, 1, 2, 3, 987654), description=None)]
+    started = utc(datetime.now(UTC))
     stats = crawl(storage_settings, emit(items))
     assert stats["newscrawl/mongo/inserted"] == 2
     fields = list(mongo_db.articles.find_one({"url": "https://www.iproini.com/article-2/"}))
-    assert fields == ["_id", *ARTICLE_FIELDS, "first_seen_at", "last_seen_at", "seen_urls", "content_hash"]
+    assert fields == STORED_FIELDS
     # the server's own names for the stored BSON types
     (types,) = mongo_db.articles.aggregate(
         [
@@ -46,8 +46,10 @@ def test_documents_have_the_schema_and_bson_types(storage_settings: dict, mongo_
         **dict.fromkeys(("authors", "categories", "tags", "related_urls", "seen_urls"), "array"),
         **dict.fromkeys(("published_at", "modified_at", "crawled_at", "first_seen_at", "last_seen_at"), "date"),
         "content_hash": "string",
+        "updated_at": "date",
     }
     stored = mongo_db.articles.find_one({"url": "https://www.iproini.com/article-2/"}, {"_id": 0})
+    assert started <= stored.pop("updated_at") <= datetime.now(UTC)  # when it was written
     assert stored == {
         **article_fields(items[1], site="unused", received_at=RECRAWL_TIME),
         "published_at": datetime(2025, 7, 16, 11, 5, 41, 123000, tzinfo=UTC),
@@ -69,8 +71,10 @@ def test_indexes_and_validator_are_in_place(storage_settings: dict, mongo_db: Da
         "published_at_desc": ([("published_at", -1)], False),
         "site_published_at": ([("site", 1), ("published_at", -1)], False),
         "language_published_at": ([("language", 1), ("published_at", -1)], False),
-        "categories": ([("categories", 1)], False),
+        "categories_published_at": ([("categories", 1), ("published_at", -1)], False),
         "tags": ([("tags", 1)], False),
+        "updated_at": ([("updated_at", 1)], False),
+        "site_updated_at": ([("site", 1), ("updated_at", 1)], False),
     }
     assert set(mongo_db.article_versions.index_information()) == {"_id_", "url_replaced_at", "transition_unique"}
     (info,) = mongo_db.list_collections(filter={"name": "articles"})

@@ -8,10 +8,10 @@ from typing import Any
 
 from pymongo.database import Database
 
-from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.storage.schema import ARTICLE_SCHEMA, stored_document_errors
 from tests.harness import Crawl
 from tests.harness import crawl as run
+from tests.mongo import STORED_FIELDS
 from tests.sites import FixtureSite, as_json
 from tools.fixture_server import FixtureServer
 
@@ -51,8 +51,8 @@ def test_one_crawl_repairs_a_damaged_store(mongo_uri: str, mongo_db: Database, t
     # the incremental crawl started, left the damaged documents out and fetched their articles again
     assert result.stat("newscrawl/incremental/unreadable_stored") == len(DAMAGE)
     assert (
-        f"WARNING newscrawl.storage.extension: Incremental crawl: {len(DAMAGE)} stored articles of iproini cannot be read "
-        "(they break the article schema); they are fetched again, and storing them repairs them"
+        f"WARNING newscrawl.incremental: Incremental crawl: {len(DAMAGE)} stored articles of iproini cannot be read "
+        "(they break the article schema); they were fetched again, and storing them repairs them"
     ) in result.log
     assert sorted(item["url"] for item in result.items) == sorted(damaged + deleted)
     assert (result.stat("newscrawl/mongo/repaired"), result.stat("newscrawl/mongo/inserted")) == (len(DAMAGE), DELETED)
@@ -68,7 +68,7 @@ def test_one_crawl_repairs_a_damaged_store(mongo_uri: str, mongo_db: Database, t
     assert sorted(after) == urls
     for url, document in after.items():
         assert stored_document_errors(document) == {}, url
-        assert list(document) == ["_id", *ARTICLE_FIELDS, "first_seen_at", "last_seen_at", "seen_urls", "content_hash"]
+        assert list(document) == STORED_FIELDS
         for name in ("title", "body", "authors", "categories", "tags", "published_at"):
             assert as_json(document[name]) == expected[url][name], (url, name)
     for url in damaged:

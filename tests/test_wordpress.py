@@ -3,6 +3,8 @@ spider's link decisions on one page (no crawl needed)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from scrapy.http import HtmlResponse
 
@@ -71,7 +73,7 @@ def spider() -> IproiniSpider:
 def test_a_listing_page_leads_to_each_article_once_and_counts_the_dead_links(spider: IproiniSpider) -> None:
     response = HtmlResponse(url="http://127.0.0.1:8000/category/world/", body=LISTING, encoding="utf-8")
     listing = spider.theme.listing_page(response, spider.site)
-    requests = list(spider.follow_listing(listing))
+    requests = asyncio.run(spider.follow_listing(listing))
     # tracking parameters (`ref` among them) are not part of an article's URL
     assert [request.url for request in requests] == [
         "http://127.0.0.1:8000/good-one/",
@@ -87,9 +89,9 @@ def test_links_over_a_pages_cap_are_left_out_and_can_be_followed_from_another_pa
     spider.max_links_per_page = 1
     response = HtmlResponse(url="http://127.0.0.1:8000/category/world/", body=LISTING, encoding="utf-8")
     listing = spider.theme.listing_page(response, spider.site)
-    assert [request.url for request in spider.follow_listing(listing)] == ["http://127.0.0.1:8000/good-one/"]
+    assert [request.url for request in asyncio.run(spider.follow_listing(listing))] == ["http://127.0.0.1:8000/good-one/"]
     assert spider.crawler.stats.get_value("newscrawl/links/ignored/over_page_cap") == 1
     # The link left out is not taken as requested: another page (or the sitemap) still leads to it.
     other = HtmlResponse(url="http://127.0.0.1:8000/category/greece/", body=LISTING, encoding="utf-8")
-    requests = spider.follow_listing(spider.theme.listing_page(other, spider.site))
+    requests = asyncio.run(spider.follow_listing(spider.theme.listing_page(other, spider.site)))
     assert [request.url for request in requests] == ["http://127.0.0.1:8000/2025/07/16/dated-one/"]

@@ -1,23 +1,29 @@
 """Which links of a page become requests: the one owner of this run's article requests.
 
-Every link goes through :meth:`Frontier.article` or :meth:`Frontier.listing`:
+Every link goes through :meth:`Frontier.articles` or :meth:`Frontier.listing`:
 resolved against the page, canonicalised (:class:`~newscrawl.urls.SiteUrls`,
 the owner of URL identity), checked against what the platform says can be an
 article, against the articles already requested in this run under any of their
-URL forms, and, in an incremental crawl, against what is stored.
+URL forms, and, in an incremental crawl, against what is stored: the articles
+a page links to are looked up in the store together, before any is decided.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from newscrawl.incremental import StoredArticles
 from newscrawl.urls import SiteUrls, join_url
 
+logger = logging.getLogger(__name__)
+
 #: URL schemes of links that lead to no page, counted by name; any other non-web scheme is "other_scheme"
 _NAMED_SCHEMES = frozenset({"javascript", "mailto", "tel"})
+#: a link, and when a sitemap says its page was last modified (None for links of pages and feeds)
+Link = tuple[str, str | datetime | None]
 
 
 class LinkBudget:
@@ -64,10 +70,12 @@ class Frontier:
         self.urls = urls
         self.can_be_article = can_be_article
         self.count = count
-        #: what is stored and current, in an incremental crawl (empty in a full one)
-        self.stored = StoredArticles()
+        #: what is stored, in an incremental crawl (nothing in a full one)
+        self.stored = StoredArticles(urls)
         #: keys of the articles requested in this run
         self._requested: set[str] = set()
+        #: keys of stored articles not requested because they are current
+        self._spared: set[str] = set()
         #: keys of URLs that redirect to an article (shortlinks) -> that article's canonical URL
         self._aliases: dict[str, str] = {}
 
@@ -98,33 +106,38 @@ class Frontier:
     def is_known_alias(self, url: str) -> bool:
         return self.urls.key(url) in self._aliases
 
-    def article(
-        self,
-        href: str,
-        base: str,
-        lastmod: str | datetime | None = None,
-        ignored: Counter[str] | None = None,
-        budget: LinkBudget | None = None,
-    ) -> str | None:
-        """The URL to request for a link that may be an article; None when there is nothing to fetch.
+    async def articles(
+        self, links: Iterable[Link], base: str, ignored: Counter[str] | None = None, budget: LinkBudget | None = None
+    ) -> list[str]:
+        """The URLs to request for links that may be articles, in link order: those with something to fetch.
 
         Nothing to fetch: the link cannot be an article, leads to no page (counted),
         leads to an article already requested under another form (a tracking
         parameter, another domain; counted as ``duplicate``), to a stored article
-        unchanged since (per *lastmod*, a sitemap's; counted under
+        unchanged since (per the link's lastmod, a sitemap's; counted under
         ``incremental/skipped_stored``), or is a new article over the page's *budget*
         (counted as ``over_page_cap``). *ignored* sums the counted ones for the caller's log line.
+        The articles are looked up in the store together, before any is decided.
         """
-        canonical = self.canonical(href, base, ignored)
-        if canonical is None or not self.can_be_article(canonical):
-            return None
-        canonical = self.resolve(canonical)  # a shortlink already resolved: its article, maybe stored
+        candidates = []
+        for href, lastmod in links:
+            canonical = self.canonical(href, base, ignored)
+            if canonical is not None and self.can_be_article(canonical):
+                # a shortlink already resolved: its article, maybe stored
+                candidates.append((self.resolve(canonical), lastmod))
+        await self.stored.look_up(self.urls.key(canonical) for canonical, _ in candidates)
+        return [url for canonical, lastmod in candidates if (url := self._decide(canonical, lastmod, ignored, budget))]
+
+    def _decide(
+        self, canonical: str, lastmod: str | datetime | None, ignored: Counter[str] | None, budget: LinkBudget | None
+    ) -> str | None:
         key = self.urls.key(canonical)
         if key in self._requested:
             self.ignore("duplicate", ignored)
             return None
         if self.stored.is_current(key, lastmod):
             self.count("incremental/skipped_stored")
+            self._spared.add(key)
             return None
         if budget is not None and not budget.spend():
             self.ignore("over_page_cap", ignored)
@@ -139,7 +152,15 @@ class Frontier:
             return None
         return self.urls.to_crawl(canonical)
 
-    def all_stored(self, hrefs: list[str], base: str) -> bool:
+    async def all_stored(self, hrefs: list[str], base: str) -> bool:
         """Whether every one of *hrefs* is a stored article (an archive page with nothing new)."""
         keys = [self.urls.key(url) for href in hrefs if (url := self.canonical(href, base))]
+        await self.stored.look_up(keys)
         return bool(keys) and all(key in self.stored for key in keys)
+
+    def report(self, site: str) -> None:
+        """Say what the store spared this run, at its end (an incremental crawl only)."""
+        if self.stored.enabled:
+            spared = len(self._spared - self._requested)
+            logger.info("Incremental crawl: %d stored articles of %s were not fetched again", spared, site)
+            self.stored.report_unreadable(site)

@@ -135,12 +135,13 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
     async def start(self) -> AsyncIterator[Request]:
         storage = self.crawler.get_extension(Storage)
         if not self.full and storage is not None and storage.is_open:
-            self.frontier.stored = await storage.stored_articles(self.name, self.site_urls)
-            logger.info(
-                "Incremental crawl: %d stored articles of %s will not be fetched again", len(self.frontier.stored), self.name
-            )
+            self.frontier.stored = storage.stored_articles(self.name, self.site_urls, self.count)
+            logger.info("Incremental crawl of %s: stored articles are not fetched again unless changed", self.name)
         for url in self.start_urls:
             yield self.page_request(url, entry_point=True)
+
+    def closed(self, reason: str) -> None:
+        self.frontier.report(self.name)
 
     # --- what the platform refines ------------------------------------------------
 
@@ -185,12 +186,11 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
             reason=needs.reason,
         )
 
-    def article_requests(
+    async def article_requests(
         self, hrefs: Iterable[str], base: str, budget: LinkBudget | None = None, ignored: Counter[str] | None = None
-    ) -> Iterator[Request]:
-        for href in hrefs:
-            if url := self.frontier.article(href, base, ignored=ignored, budget=budget):
-                yield self.page_request(url)
+    ) -> list[Request]:
+        urls = await self.frontier.articles(((href, None) for href in hrefs), base, ignored, budget)
+        return [self.page_request(url) for url in urls]
 
     def link_budget(self) -> LinkBudget:
         """The new article links one page (not a sitemap) may give: ``NEWSCRAWL_MAX_LINKS_PER_PAGE``."""
@@ -230,10 +230,10 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
         # The document element's name: an XML one's, else the HTML tree's the page objects read (no second parse).
         root = response.xpath("local-name(/*)").get() if isinstance(response, XmlResponse) else document(response).tag
         if root in ("sitemapindex", "urlset"):
-            for request in self.parse_sitemap(response):
+            for request in await self.parse_sitemap(response):
                 yield request
         elif root in ("rss", "feed", "RDF"):
-            for request in self.parse_feed(response):
+            for request in await self.parse_feed(response):
                 yield request
         else:
             async for result in self.parse_page(response, problems):
@@ -258,29 +258,30 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
             listed = ", ".join(elsewhere)
             logger.warning("Ignored %d sitemaps named by %s: not on the site (%s)", len(elsewhere), named_by, listed)
 
-    def parse_sitemap(self, response: TextResponse) -> Iterator[Request]:
+    async def parse_sitemap(self, response: TextResponse) -> list[Request]:
         self.count("pages/sitemap")
         sitemap = Sitemap(response.body)
         if sitemap.type == "sitemapindex":
             locations = (entry.get("loc", "") for entry in sitemap)
-            yield from self.sitemap_requests(filter(self.sitemap_follow.search, locations), response.url)
-            return
+            return list(self.sitemap_requests(filter(self.sitemap_follow.search, locations), response.url))
+        entries = []
         for entry in sitemap:
-            loc = entry.get("loc", "")
-            if not self._is_recent(entry.get("lastmod")):
+            if self._is_recent(entry.get("lastmod")):
+                entries.append((entry.get("loc", ""), entry.get("lastmod")))
+            else:
                 self.count("incremental/sitemap_skipped_since")
-            elif url := self.frontier.article(loc, response.url, entry.get("lastmod")):
-                yield self.page_request(url)
+        return [self.page_request(url) for url in await self.frontier.articles(entries, response.url)]
 
-    def parse_feed(self, response: TextResponse) -> Iterator[Request]:
+    async def parse_feed(self, response: TextResponse) -> list[Request]:
         self.count("pages/feed")
         # RSS 2.0, RSS 1.0 (namespaced items) and Atom
         links = response.xpath(
             "//*[local-name()='item']/*[local-name()='link']/text() | //*[local-name()='entry']/*[local-name()='link']/@href"
         ).getall()
         budget = self.link_budget()
-        yield from self.article_requests((link.strip() for link in links), response.url, budget)
+        requests = await self.article_requests((link.strip() for link in links), response.url, budget)
         self._say_capped(response.url, budget)
+        return requests
 
     async def parse_page(self, response: TextResponse, problems: Problems) -> AsyncIterator[Request | ArticleItem]:
         """Route a page on what extraction says it is. Everything wrong with a page is said in one
@@ -294,18 +295,18 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
         if isinstance(outcome, AmpCopy):
             self.count("skipped/amp_copy")
             if outcome.canonical_url:
-                for request in self.article_requests([outcome.canonical_url], response.url):
+                for request in await self.article_requests([outcome.canonical_url], response.url):
                     yield request
         elif isinstance(outcome, NotFound):
             self.count("skipped/soft_404")
             logger.warning("Skipped %s: the site's 404 page, served with status %d", response.url, response.status)
         elif isinstance(outcome, NotArticle):
             self.count("pages/listing")
-            for request in self.follow_listing(listing):
+            for request in await self.follow_listing(listing):
                 yield request
         elif isinstance(outcome, LaterPage):
             self.count("skipped/later_page")
-            for request in self.article_requests([outcome.first_page_url], response.url):
+            for request in await self.article_requests([outcome.first_page_url], response.url):
                 yield request
         elif isinstance(outcome, NeedsRendering):
             # The handler counts it under newscrawl/rendered/<reason> (or rendered/failed/...).
@@ -336,10 +337,10 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
                 "Read %s with the %s extractor: the %s layout does not match it", item["url"], item["extractor"], self.theme.name
             )
         budget = self.link_budget()
-        for request in self.article_requests(item["related_urls"], response.url, budget):
+        for request in await self.article_requests(item["related_urls"], response.url, budget):
             yield request
         # The article modules around it too ("Hot this week", "Latest"): a post linked only there is found.
-        for request in self.article_requests(listing.article_links(), listing.base_url, budget, Counter()):
+        for request in await self.article_requests(listing.article_links(), listing.base_url, budget, Counter()):
             yield request
         self._say_capped(response.url, budget)
         problems = "; ".join(map(_describe_problem, article.problems))
@@ -377,7 +378,7 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
         for kind, _ in problems:
             self.count(f"problems/{kind}")
 
-    def follow_listing(self, listing: ListingPage) -> Iterator[Request]:
+    async def follow_listing(self, listing: ListingPage) -> list[Request]:
         """Article links of a listing page, its further pages and the section archives it links.
 
         Links ignored (dead, or more forms of an article already requested) are summed up in one line.
@@ -385,21 +386,22 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
         base = listing.base_url
         ignored: Counter[str] = Counter()
         budget = self.link_budget()
-        yield from self.article_requests(listing.article_links(), base, budget, ignored)
+        requests = await self.article_requests(listing.article_links(), base, budget, ignored)
         self._say_capped(listing.response.url, budget)
-        if self._continue_pagination(listing):
+        if await self._continue_pagination(listing):
             for href in listing.next_pages():
                 if url := self.frontier.listing(href, base, ignored):
-                    yield self.page_request(url)
+                    requests.append(self.page_request(url))
         for href in listing.section_links():
             canonical = self.frontier.canonical(href, base, ignored)
             if canonical and self.is_section(canonical) and (url := self.frontier.listing(canonical, base)):
-                yield self.page_request(url)
+                requests.append(self.page_request(url))
         if ignored:
             summary = ", ".join(f"{count} {why}" for why, count in ignored.most_common())
             logger.debug("Ignored links on %s: %s", listing.response.url, summary)
+        return requests
 
-    def _continue_pagination(self, listing: ListingPage) -> bool:
+    async def _continue_pagination(self, listing: ListingPage) -> bool:
         """Whether an archive's next page is worth reading.
 
         Archives list newest first, so not when this page already reaches back
@@ -410,7 +412,7 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
         if self.since and dates and min(dates) < self.since:
             self.count("incremental/pagination_stopped_since")
             return False
-        if self.frontier.all_stored(listing.loop_links(), listing.base_url):
+        if await self.frontier.all_stored(listing.loop_links(), listing.base_url):
             self.count("incremental/pagination_stopped_stored")
             logger.debug("Every article on %s is stored: not following its next page", listing.response.url)
             return False

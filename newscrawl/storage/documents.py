@@ -90,8 +90,8 @@ class ArticleWrite:
         if other.fields is not None and (self.fields is None or other.fields["crawled_at"] >= self.fields["crawled_at"]):
             self.fields, self.content_hash = other.fields, other.content_hash
 
-    def document(self) -> dict[str, Any]:
-        """The full document inserted when the URL is new."""
+    def document(self, written_at: datetime) -> dict[str, Any]:
+        """The full document inserted when the URL is new, at *written_at*."""
         assert self.fields is not None
         seen_at = self.fields["crawled_at"]
         return {
@@ -100,6 +100,7 @@ class ArticleWrite:
             "last_seen_at": seen_at,
             "seen_urls": sorted(self.seen_urls),
             "content_hash": self.content_hash,
+            "updated_at": written_at,
         }
 
 

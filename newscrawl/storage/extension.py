@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from functools import partial
 from typing import Any, Self
 
 from pymongo.database import Database
+from pymongo.errors import PyMongoError
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -24,13 +27,11 @@ from newscrawl.storage.batcher import STATS, ArticleBatcher
 from newscrawl.storage.config import MongoConfig
 from newscrawl.storage.connection import MongoConnection
 from newscrawl.storage.errors import StorageMisconfigured, StorageUnavailable
+from newscrawl.storage.retry import RetryPolicy, describe
 from newscrawl.storage.writer import ArticleWriter
 from newscrawl.urls import SiteUrls
 
 logger = logging.getLogger(__name__)
-
-#: stored documents an incremental crawl could not read, and fetches again
-UNREADABLE_STORED_STAT = "newscrawl/incremental/unreadable_stored"
 
 
 class Storage:
@@ -108,20 +109,29 @@ class Storage:
         if self._batcher is not None:
             await self._batcher.close()
 
-    async def stored_articles(self, site: str, urls: SiteUrls) -> StoredArticles:
-        """The stored articles of *site* fetched from the origin *urls* crawls, keyed as *urls* keys them."""
+    def stored_articles(self, site: str, urls: SiteUrls, count: Callable[[str, int], None]) -> StoredArticles:
+        """The stored articles of *site* fetched from the origin *urls* crawls, keyed as *urls* keys them,
+        asked for as the crawl meets them; *count* counts stats under ``newscrawl/``."""
         assert self.is_open, "open() first"
-        stored = await asyncio.to_thread(StoredArticles.load, self.connection.articles, site, urls)
-        if stored.unreadable:
-            self.crawler.stats.set_value(UNREADABLE_STORED_STAT, stored.unreadable)
-            logger.warning(
-                "Incremental crawl: %d stored articles of %s cannot be read (they break the article schema); "
-                "they are fetched again, and storing them repairs them",
-                stored.unreadable,
-                site,
-            )
-        return stored
+        return StoredArticles(urls, partial(self.find_articles, site), count)
+
+    async def find_articles(self, site: str, urls: list[str]) -> list[dict[str, Any]]:
+        """The stored documents of *site* at *urls*, whole; transient failures retried as for a batch
+        (``MONGO_RETRY_ATTEMPTS``). Raises :class:`StorageUnavailable` (one line, no secret)."""
+        # By URL alone: with the site in the filter too, a planner may take a site index (secantus
+        # scans the collection), and a URL is one article's whatever its site.
+        query = {"url": {"$in": urls}}
+        retry = RetryPolicy(self.config.retry_attempts, self.config.retry_backoff)
+        try:
+            found = await asyncio.to_thread(retry.run, lambda: list(self.connection.articles.find(query)), _quietly)
+        except PyMongoError as exc:
+            raise StorageUnavailable(describe(exc)) from None
+        return [document for document in found if document.get("site") == site]
 
     async def engine_stopped(self) -> None:
         if self.connection.is_open:
             await asyncio.to_thread(self.connection.close)
+
+
+def _quietly(exc: BaseException, attempt: int, delay: float) -> None:
+    """A lookup retried: said only if it fails for good."""

@@ -12,7 +12,14 @@ whole, with
   document still holds (``crawled_at``, ``last_seen_at``) or the crawl's time;
 * ``last_seen_at`` the latest of those dates;
 * ``seen_urls`` rebuilt from whatever strings it held, the stored
-  ``source_url`` and the crawl's URLs.
+  ``source_url`` and the crawl's URLs;
+* ``updated_at`` the time of the write if the content changed, else kept
+  (or, when it is not a date, the stored ``crawled_at``).
+
+``updated_at`` moves exactly when a document is inserted or its content
+changes. A document stored before the field existed gets it on its next write:
+its ``crawled_at`` (when its content was fetched) if the write leaves the
+content as it is.
 
 A write that only adds seen URLs cannot repair a damaged document (it has no
 content to put in it): it is refused as :data:`DAMAGED`, to be replayed once a
@@ -29,13 +36,14 @@ from typing import Any
 from pymongo import InsertOne, ReplaceOne, UpdateOne
 
 from newscrawl.items import ARTICLE_FIELDS
-from newscrawl.storage.documents import ArticleWrite, utc
+from newscrawl.storage.documents import ArticleWrite, content_hash, utc
 from newscrawl.storage.schema import CONTENT_FIELDS, stored_document_errors
 
 #: a write of the bulk: a new document, an update or a repair of a stored one
 Operation = InsertOne[dict[str, Any]] | UpdateOne | ReplaceOne[dict[str, Any]]
 #: refusal reason of a write that only adds seen URLs to a damaged stored document
 DAMAGED = "DamagedStoredArticle"
+_CONTENT_FIELDS = frozenset(CONTENT_FIELDS)
 #: fields whose damage leaves nothing of the stored version worth keeping as a version
 _VERSION_FIELDS = frozenset({*CONTENT_FIELDS, "content_hash"})
 #: fields whose damage leaves nothing of the stored article worth keeping over a crawl
@@ -69,37 +77,48 @@ class Plan:
     refusal: str | None = None
 
 
-def plan_write(write: ArticleWrite, stored: Mapping[str, Any] | None) -> Plan:
-    """The plan for *write*, given the document stored for its URL (None: not stored)."""
+def plan_write(write: ArticleWrite, stored: Mapping[str, Any] | None, written_at: datetime) -> Plan:
+    """The plan for *write*, given the document stored for its URL (None: not stored), written at *written_at*."""
     add_seen = {"$addToSet": {"seen_urls": {"$each": sorted(write.seen_urls)}}}
     damage = stored_document_errors(stored) if stored is not None else {}
     if write.fields is None:
         if damage:
             return Plan(write, "merged", damage=damage, refusal=DAMAGED)
-        return Plan(write, "merged", UpdateOne({"url": write.url}, add_seen))
+        return Plan(write, "merged", UpdateOne({"url": write.url}, _content_kept(add_seen, stored)))
     if stored is None:
-        return Plan(write, "inserted", InsertOne(write.document()))
+        return Plan(write, "inserted", InsertOne(write.document(written_at)))
     if damage:
-        return _repair(write, stored, damage)
+        return _repair(write, stored, damage, written_at)
     seen_at = write.fields["crawled_at"]
     if stored["content_hash"] == write.content_hash:
-        return Plan(write, "unchanged", UpdateOne({"url": write.url}, {"$max": {"last_seen_at": seen_at}, **add_seen}))
+        update = _content_kept({"$max": {"last_seen_at": seen_at}, **add_seen}, stored)
+        return Plan(write, "unchanged", UpdateOne({"url": write.url}, update))
     if seen_at < utc(stored["crawled_at"]):
-        return Plan(write, "stale", UpdateOne({"url": write.url}, {"$min": {"first_seen_at": seen_at}, **add_seen}))
+        update = _content_kept({"$min": {"first_seen_at": seen_at}, **add_seen}, stored)
+        return Plan(write, "stale", UpdateOne({"url": write.url}, update))
     content = {name: write.fields[name] for name in ARTICLE_FIELDS if name != "url"}
     # Guarded by the hash that was read: if another writer changed the article meanwhile, the
     # filter matches nothing and the upsert fails on the unique url index, so the URL is re-read.
-    update = UpdateOne(
+    replace_content = UpdateOne(
         {"url": write.url, "content_hash": stored["content_hash"]},
         {
-            "$set": {**content, "content_hash": write.content_hash},
+            "$set": {**content, "content_hash": write.content_hash, "updated_at": written_at},
             "$max": {"last_seen_at": seen_at},
             "$min": {"first_seen_at": seen_at},
             **add_seen,
         },
         upsert=True,
     )
-    return Plan(write, "updated", update, _version(write, stored))
+    return Plan(write, "updated", replace_content, _version(write, stored))
+
+
+def _content_kept(update: dict[str, Any], stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    """*update*, of a write that leaves the content as it is, setting ``updated_at`` on a document stored
+    without it: when its content was fetched. By ``$max``: a concurrent writer that changed the content
+    meanwhile set a later time, which stays."""
+    if stored is not None and "updated_at" not in stored:
+        update.setdefault("$max", {})["updated_at"] = stored["crawled_at"]
+    return update
 
 
 def _version(write: ArticleWrite, stored: Mapping[str, Any]) -> Version:
@@ -108,7 +127,7 @@ def _version(write: ArticleWrite, stored: Mapping[str, Any]) -> Version:
     return Version(write.url, stored["content_hash"], write.content_hash, changed)
 
 
-def _repair(write: ArticleWrite, stored: Mapping[str, Any], damage: dict[str, list[str]]) -> Plan:
+def _repair(write: ArticleWrite, stored: Mapping[str, Any], damage: dict[str, list[str]], written_at: datetime) -> Plan:
     """Replace a damaged stored document with a whole, valid one."""
     assert write.fields is not None
     seen_at = write.fields["crawled_at"]
@@ -129,6 +148,9 @@ def _repair(write: ArticleWrite, stored: Mapping[str, Any], damage: dict[str, li
         "seen_urls": sorted(_seen_urls(stored) | write.seen_urls),
         "content_hash": source["content_hash"],
     }
+    unchanged = not damage.keys() & _CONTENT_FIELDS and content_hash(stored) == document["content_hash"]
+    kept = (_date(stored, "updated_at") or _date(stored, "crawled_at")) if unchanged else None
+    document["updated_at"] = kept or written_at
     # Guarded by what was read of the damaged fields: if another writer repaired the document
     # meanwhile, the filter matches nothing and the upsert fails on the _id index, so it is re-read.
     guard = {name: _as_read(stored, name) for name in ("_id", "content_hash", *damage)}

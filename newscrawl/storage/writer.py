@@ -112,11 +112,13 @@ class ArticleWriter:
         self._delete_versions([kept.id for url, kept in unconfirmed.items() if url not in happened])
         self._count_versions(result, len(happened))
         unconfirmed.clear()
-        plans = [plan_write(write, stored.get(write.url)) for write in writes]
+        now = utc(datetime.now(UTC))
+        assert now is not None
+        plans = [plan_write(write, stored.get(write.url), now) for write in writes]
         for plan in plans:
             if plan.refusal is not None:
                 result.rejected.append(Rejection(plan.write, plan.refusal, describe_errors(plan.damage)))
-        kept = self._keep_versions([plan.version for plan in plans if plan.version is not None])
+        kept = self._keep_versions([plan.version for plan in plans if plan.version is not None], now)
         conflicts, refused = self._bulk_write(plans, result)
         self._delete_versions([kept.pop(url).id for url in refused if url in kept])
         unconfirmed.update({write.url: kept.pop(write.url) for write in conflicts if write.url in kept})
@@ -135,11 +137,10 @@ class ArticleWriter:
             stored[document["url"]] = document
         return stored
 
-    def _keep_versions(self, versions: list[Version]) -> dict[str, _KeptVersion]:
+    def _keep_versions(self, versions: list[Version], now: datetime) -> dict[str, _KeptVersion]:
         """Store the content about to be replaced, idempotently; the versions this call inserted, by URL."""
         if not versions:
             return {}
-        now = utc(datetime.now(UTC))
         ops = [
             UpdateOne(
                 {"url": version.url, "content_hash": version.content_hash, "replaced_by": version.replaced_by},

@@ -1,0 +1,157 @@
+"""How a crawl behaves as the stored archive grows, and as the site does: start-up, memory, requests.
+
+    python -m bench.bench_scale [--articles 1000] [--stored 0,1000,10000,100000] [--full 1000,5000]
+
+1. Generates a copy of the site with ``--articles`` articles (bench/sitegen.py), serves it on
+   loopback, and crawls it once into a MongoDB server (a fresh embedded store, served from another
+   process): the first crawl.
+2. For each N of ``--stored``: a database holding what that crawl stored and N more articles of the
+   site fetched from the same origin (bench/storegen.py), and one incremental crawl with nothing new
+   against it, in a process of its own: its start-up (from the process's start until the site
+   receives the first request), its peak RSS (the process's own: see :func:`peak_rss`), its requests.
+   Each is also a ratio to the N = 0 run; requests also a share of the first crawl's.
+3. A full crawl of a generated site of each size of ``--full``, into an empty database: peak RSS,
+   as a ratio to the smallest site's.
+
+Every crawl is ``scrapy crawl iproini`` with throttling off and 16 concurrent requests.
+``--project DIR`` crawls with the project at DIR instead (a checkout of an older commit, say).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pymongo import MongoClient
+
+from bench import storegen
+from bench.bench_crawl import stats_of
+from bench.bench_storage import served_store
+from bench.sitegen import generate
+from tools.fixture_server import FixtureServer
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: longest wait for a crawl's first request or its end
+PATIENCE = 900
+
+
+def peak_rss(pid: int) -> int:
+    """The peak resident set of process *pid* so far, in kB (VmHWM: that of its program alone).
+
+    Not ``ru_maxrss`` (``os.wait4``, ``getrusage``, Scrapy's ``memusage/*``): started with vfork, as
+    Python's subprocess starts programs, a process carries its parent's resident set into it, and
+    this parent holds a generated store's documents. 0 once the process is gone.
+    """
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+
+
+@dataclass(frozen=True)
+class Run:
+    #: seconds from the process's start until the site received its first request
+    startup: float
+    #: the process's peak resident set size, MB
+    peak_rss: float
+    #: requests the site received
+    requests: int
+    stats: dict[str, float]
+
+
+def crawl(project: Path, server: FixtureServer, uri: str, database: str, *args: str) -> Run:
+    """One `scrapy crawl iproini` of *server* into *database*, in a process of its own."""
+    before = len(server.requests)
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "iproini", "-a", f"base_url={server.url}", *args,
+        "-s", f"MONGO_DATABASE={database}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=INFO",
+    ]  # fmt: skip
+    environment = {**os.environ, "MONGO_URI": uri, "NEWSCRAWL_DATA_DIR": tempfile.mkdtemp()}
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=project, env=environment, stdout=subprocess.DEVNULL, stderr=log)
+        while len(server.requests) == before and time.perf_counter() - started < PATIENCE:
+            time.sleep(0.005)
+        startup = time.perf_counter() - started
+        peak = 0
+        while process.poll() is None and time.perf_counter() - started < PATIENCE:
+            peak = max(peak, peak_rss(process.pid))  # the last reading before it ends: its closing adds little
+            time.sleep(0.02)
+        log.seek(0)
+        text = log.read()
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(command)} exited with {process.returncode}:\n{text[-3000:]}")
+    return Run(startup, peak / 1024, len(server.requests) - before, stats_of(text))
+
+
+def store_with(client: MongoClient[dict[str, Any]], first: str, database: str, extra: int, origin: str) -> float:
+    """Fill *database* with what the first crawl stored in *first* and *extra* generated articles fetched from
+    *origin*; the seconds it took."""
+    started = time.perf_counter()
+    crawled = list(client[first].articles.find({}, {"_id": 0}))
+    storegen.seed(client[database], extra, crawled, fetched_from=origin)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1000, help="articles of the site the incremental crawls read")
+    parser.add_argument("--stored", default="0,1000,10000,100000", help="articles stored beyond the site's")
+    parser.add_argument("--full", default="1000,5000", help="sizes of the sites crawled in full")
+    parser.add_argument("--project", type=Path, default=PROJECT_ROOT, help="crawl with the project in this directory")
+    args = parser.parse_args(argv)
+    stored = [int(n) for n in args.stored.split(",")]
+    sizes = [int(n) for n in args.full.split(",") if n]
+    with tempfile.TemporaryDirectory() as work, served_store() as uri:
+        client: MongoClient[dict[str, Any]] = MongoClient(uri, tz_aware=True)
+        generate(args.articles, Path(work, "site"))
+        with FixtureServer("iproini", Path(work, "site")) as server:
+            first = crawl(args.project, server, uri, "first", "-a", "full=0")
+            runs = {}
+            for extra in stored:
+                seeded = store_with(client, "first", f"stored_{extra}", extra, server.url)
+                print(f"stored {extra} more articles in {seeded:.0f} s", file=sys.stderr)
+                runs[extra] = crawl(args.project, server, uri, f"stored_{extra}", "-a", "full=0")
+        full = {}
+        for size in sizes:
+            generate(size, Path(work, f"site_{size}"))
+            with FixtureServer("iproini", Path(work, f"site_{size}")) as server:
+                full[size] = crawl(args.project, server, uri, f"full_{size}", "-a", "full=1")
+
+    base = runs[stored[0]]
+    print(f"Incremental crawl with nothing new of a generated site of {args.articles} articles, against stores of")
+    print(
+        f"{args.articles} articles + N more. The first crawl: {first.requests} requests in "
+        f"{first.stats['elapsed_time_seconds']:.0f} s, {first.stats.get('newscrawl/incremental/stored_lookups', 0):.0f} "
+        f"lookups, peak RSS {first.peak_rss:.0f} MB"
+    )
+    header = f"{'N':>7} {'start-up s':>11} {'ratio':>6} {'peak RSS MB':>12} {'ratio':>6} {'requests':>9} {'ratio':>6}"
+    print(header + f" {'of first':>9} {'lookups':>8}")
+    for extra, run in runs.items():
+        print(
+            f"{extra:>7} {run.startup:>11.2f} {run.startup / base.startup:>5.2f}x {run.peak_rss:>12.0f} "
+            f"{run.peak_rss / base.peak_rss:>5.2f}x {run.requests:>9} {run.requests / base.requests:>5.2f}x "
+            f"{run.requests / first.requests:>9.1%} {run.stats.get('newscrawl/incremental/stored_lookups', 0):>8.0f}"
+        )
+    if not full:
+        return
+    print()
+    print("Full crawl of a generated site")
+    print(f"{'articles':>9} {'stored':>7} {'requests':>9} {'peak RSS MB':>12} {'ratio':>6}")
+    smallest = full[sizes[0]]
+    for size, run in full.items():
+        stored_count = run.stats.get("newscrawl/mongo/inserted", 0)
+        print(f"{size:>9} {stored_count:>7.0f} {run.requests:>9} {run.peak_rss:>12.0f} {run.peak_rss / smallest.peak_rss:>5.2f}x")
+
+
+if __name__ == "__main__":
+    main()
