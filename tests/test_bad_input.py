@@ -457,8 +457,9 @@ def test_nothing_reaches_another_port_or_another_host(crawl):
     assert crawl.stats["newscrawl/rendered/blocked/websocket"] == 2
     assert crawl.stats["newscrawl/rendered/blocked/popup"] == 2
     # per origin a fetch, an XHR, a beacon, an event source, an iframe and a worker's fetch; in the page
-    # itself a stylesheet, a script and an iframe; and the page sending its window away
-    assert crawl.stats["newscrawl/rendered/blocked/off_site"] == 16
+    # itself a stylesheet, a script and an iframe; and the page sending its window away: 16 requests
+    # (Chromium now and then asks for the refused stylesheet a second time)
+    assert crawl.stats["newscrawl/rendered/blocked/off_site"] in (16, 17)
 
 
 def test_no_item_holds_an_undecoded_character(crawl):
