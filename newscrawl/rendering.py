@@ -52,6 +52,8 @@ BLOCKED_RESOURCE_TYPES = frozenset({"image", "media", "font"})
 BLOCKED_FILES = re.compile(
     r"\.(?:ico|png|jpe?g|gif|webp|avif|svg|bmp|woff2?|ttf|otf|eot|mp4|webm|m4v|mov|mp3|m4a|ogg|wav)$", re.I
 )
+
+
 def origin_guard(site: SiteUrls, refusing: str) -> list[str]:
     """Chromium switches that keep every connection of the browser on the crawled origins.
 

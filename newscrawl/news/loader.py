@@ -100,11 +100,16 @@ class MapCompose(processors.MapCompose):
         self.takes_context = tuple("loader_context" in get_func_args(function) for function in functions)
 
     def __call__(self, value: Any, loader_context: Any = None) -> list[Any]:
-        values = arg_to_iter(value)
+        values = value if isinstance(value, list) else arg_to_iter(value)
         for function, takes_context in zip(self.functions, self.takes_context, strict=True):
             results: list[Any] = []
             for each in values:
-                results += arg_to_iter(function(each, loader_context=loader_context) if takes_context else function(each))
+                result = function(each, loader_context=loader_context) if takes_context else function(each)
+                # What processors return is mostly one string, or None: arg_to_iter's general case costs more.
+                if isinstance(result, str):
+                    results.append(result)
+                elif result is not None:
+                    results += arg_to_iter(result)
             values = results
         return list(values)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from lxml import etree
 from lxml.etree import _Element as Element
@@ -98,25 +98,35 @@ def select(css: str, element: Element) -> list[Element]:
 
 
 def _matches(css: str, element: Element) -> list[Element | str]:
-    """What *css* selects in *element*. A selector led by classes with descendants after them is
-    read from the elements of its first part: the rest runs on their subtrees only (cssselect's
-    own XPath walks every element's descendants in between)."""
-    if (shape := _class_led(css)) is None or shape[2] is None:
+    """What *css* selects in *element*. A selector led by classes is read from the elements of its
+    first part, found by lxml's own walk (faster than XPath's class test on every element); the rest
+    runs on their subtrees only (cssselect's own XPath walks every element's descendants in between)."""
+    if (shape := _class_led(css)) is None:
         return compiled(css)(element)
-    return _descendants(compiled(_leading(css))(element), shape[2])
+    tag, classes, after = shape
+    first = classes[0]
+    # A substring test first, inline: most elements do not have the class, and a call per element costs.
+    leading = [
+        member
+        for member in element.iter(tag or etree.Element)
+        if first in (member.get("class") or "") and _has_classes(member, classes)
+    ]
+    return leading if after is None else _descendants(leading, after)
+
+
+def _has_classes(element: Element, classes: tuple[str, ...]) -> bool:
+    """Whether *element*'s class attribute names every one of *classes*."""
+    names = (element.get("class") or "").split()
+    return all(name in names for name in classes)
 
 
 def _descendants(found: list[Element], after: etree.XPath) -> list[Element | str]:
     """*after* run on each of the elements *found*, nested ones aside (their subtrees are their ancestor's)."""
+    if len(found) < 2:  # nothing to be nested in
+        return [match for element in found for match in after(element)]
     members = set(found)
     outer = [match for match in found if not any(ancestor in members for ancestor in match.iterancestors())]
     return [match for match in outer for match in after(match)]
-
-
-@cache
-def _leading(css: str) -> str:
-    """The first part of a class-led selector (``div.a`` of ``div.a .b p``)."""
-    return css.strip().split(None, 1)[0]
 
 
 def exists(css: str, element: Element) -> bool:
@@ -139,8 +149,6 @@ def values(css: str, element: Element) -> list[str]:
     return [match if isinstance(match, str) else text_of(match) for match in _matches(css, element)]
 
 
-#: every class attribute of a subtree, as strings that know their element
-_CLASS_VALUES = etree.XPath("descendant-or-self::*/@class")
 #: a selector led by a compound of an element name and classes (``.a``, ``div.a.b``), then descendants or nothing
 _CLASS_LED = re.compile(r"(?P<tag>[a-z][a-z0-9]*)?(?P<classes>(?:\.[\w-]+)+)(?:\s+(?P<rest>[^\s>+~,].*))?", re.S)
 
@@ -178,6 +186,13 @@ def _split_group(css: str) -> tuple[tuple[str, ...], str]:
     return class_led, ", ".join(selector for selector in selectors if selector not in class_led)
 
 
+@lru_cache(maxsize=16_384)
+def _indexed_names(value: str, classes: frozenset[str]) -> tuple[str, ...]:
+    """The *classes* a class attribute's *value* names. Pages of a theme repeat a few hundred values,
+    so a value is split once, not once per element (bounded: a hostile page's values are all new)."""
+    return tuple(classes.intersection(value.split()))
+
+
 class ClassIndex:
     """The elements of a subtree by class name, from one walk over it.
 
@@ -194,9 +209,10 @@ class ClassIndex:
     def __init__(self, element: Element, classes: frozenset[str]):
         self.classes = classes
         self.by_class: dict[str, list[Element]] = {}
-        for value in _CLASS_VALUES(element):
-            for name in classes.intersection(value.split()):
-                self.by_class.setdefault(name, []).append(value.getparent())
+        for member in element.iter(etree.Element):
+            if (value := member.get("class")) is not None:
+                for name in _indexed_names(value, classes):
+                    self.by_class.setdefault(name, []).append(member)
 
     def matches(self, css: str) -> list[Element | str] | None:
         """What *css* selects in the subtree (as :func:`select` would); None when it is not led by an indexed class."""
@@ -206,11 +222,9 @@ class ClassIndex:
         leading = [
             element
             for element in self.by_class.get(classes[0], ())
-            if (tag is None or element.tag == tag) and all(name in (element.get("class") or "").split() for name in classes[1:])
+            if (tag is None or element.tag == tag) and (len(classes) == 1 or _has_classes(element, classes))
         ]
-        if after is None:
-            return list(leading)
-        return _descendants(leading, after)
+        return leading if after is None else _descendants(leading, after)
 
     def within(self, css: str, element: Element) -> set[Element]:
         """The elements any selector of the group *css* matches inside *element* (part of the indexed
