@@ -19,7 +19,6 @@ from scrapy.http import TextResponse
 from newscrawl.bylines import writers
 from newscrawl.items import ArticleItem
 from newscrawl.news.body import NOT_FOUND, BodyText, outermost, read_containers
-from newscrawl.news.document import in_source
 from newscrawl.news.loader import ArticleLoader
 from newscrawl.news.metadata import PageMeta, Problems, StructuredData, microdata
 from newscrawl.news.page import Page, Selectors
@@ -94,7 +93,7 @@ class ArticlePage(Page):
             if within is None or within is self.scope:
                 if (found := self.scope_index.values(css)) is not None:
                     return found
-            elif not in_source(self.response, leading_classes(css)):
+            elif any(name not in self.response.text for name in leading_classes(css)):
                 return []  # a class the page's source never names: nothing to look for
         return super().texts(css, within)
 

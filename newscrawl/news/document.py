@@ -11,7 +11,6 @@ the cost per element touched (bench/bench_extraction.py).
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterable
 from weakref import WeakKeyDictionary
 
 from lxml import etree
@@ -32,18 +31,11 @@ def document(response: TextResponse) -> Element:
     return root
 
 
-def in_source(response: TextResponse, names: Iterable[str]) -> bool:
-    """Whether the page's source names every one of *names* somewhere: a cheap test before a walk over the page.
-    A UTF-8 body is searched as it came (its text, decoded, is not needed otherwise)."""
-    if codecs.lookup(response.encoding).name == "utf-8":
-        return all(name.encode("utf-8") in response.body for name in names)
-    return all(name in response.text for name in names)
-
-
 def parse_html(text: str | bytes, url: str | None = None) -> Element:
     """*text* (or its UTF-8 bytes) as lxml parses HTML for parsel: recovering from errors, deep trees
     allowed, NULs left out."""
-    parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    # No table of id attributes: nothing looks elements up by id (``#x`` selectors test @id on the walk).
+    parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True, collect_ids=False)
     body = text if isinstance(text, bytes) else text.encode("utf-8")
     if b"\x00" in body:  # looked for first: a copy of the page costs more than the search
         body = body.replace(b"\x00", b"")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import cache
 
 from lxml import etree
 from lxml.etree import _Element as Element
@@ -102,7 +102,7 @@ def _matches(css: str, element: Element) -> list[Element | str]:
     first part, found by lxml's own walk (faster than XPath's class test on every element); the rest
     runs on their subtrees only (cssselect's own XPath walks every element's descendants in between)."""
     if (shape := _class_led(css)) is None:
-        return compiled(css)(element)
+        return list(element.iter(css)) if _is_element_name(css) else compiled(css)(element)
     tag, classes, after = shape
     first = classes[0]
     # A substring test first, inline: most elements do not have the class, and a call per element costs.
@@ -112,6 +112,12 @@ def _matches(css: str, element: Element) -> list[Element | str]:
         if first in (member.get("class") or "") and _has_classes(member, classes)
     ]
     return leading if after is None else _descendants(leading, after)
+
+
+@cache
+def _is_element_name(css: str) -> bool:
+    """Whether *css* is an element name alone (``article``): lxml's tag walk finds those, without XPath."""
+    return re.fullmatch(r"[a-z][a-z0-9]*", css) is not None
 
 
 def _has_classes(element: Element, classes: tuple[str, ...]) -> bool:
@@ -186,11 +192,11 @@ def _split_group(css: str) -> tuple[tuple[str, ...], str]:
     return class_led, ", ".join(selector for selector in selectors if selector not in class_led)
 
 
-@lru_cache(maxsize=16_384)
-def _indexed_names(value: str, classes: frozenset[str]) -> tuple[str, ...]:
-    """The *classes* a class attribute's *value* names. Pages of a theme repeat a few hundred values,
-    so a value is split once, not once per element (bounded: a hostile page's values are all new)."""
-    return tuple(classes.intersection(value.split()))
+#: the indexed classes each class attribute value names, by the classes indexed: pages of a theme repeat
+#: a few hundred values, so a value is split once, not once per element
+_INDEXED_NAMES: dict[frozenset[str], dict[str, tuple[str, ...]]] = {}
+#: values kept per set of classes, at most (a hostile page's values are all new: then it starts over)
+_INDEXED_NAMES_SIZE = 16_384
 
 
 class ClassIndex:
@@ -209,9 +215,14 @@ class ClassIndex:
     def __init__(self, element: Element, classes: frozenset[str]):
         self.classes = classes
         self.by_class: dict[str, list[Element]] = {}
+        known = _INDEXED_NAMES.setdefault(classes, {})
+        if len(known) > _INDEXED_NAMES_SIZE:
+            known.clear()
         for member in element.iter(etree.Element):
             if (value := member.get("class")) is not None:
-                for name in _indexed_names(value, classes):
+                if (names := known.get(value)) is None:
+                    names = known[value] = tuple(classes.intersection(value.split()))
+                for name in names:
                     self.by_class.setdefault(name, []).append(member)
 
     def matches(self, css: str) -> list[Element | str] | None:
