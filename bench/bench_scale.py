@@ -20,77 +20,19 @@ Every crawl is ``scrapy crawl iproini`` with throttling off and 16 concurrent re
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pymongo import MongoClient
 
 from bench import storegen
-from bench.bench_crawl import stats_of
 from bench.bench_storage import served_store
+from bench.crawls import PROJECT_ROOT, crawl
 from bench.sitegen import generate
 from tools.fixture_server import FixtureServer
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-#: longest wait for a crawl's first request or its end
-PATIENCE = 900
-
-
-def peak_rss(pid: int) -> int:
-    """The peak resident set of process *pid* so far, in kB (VmHWM: that of its program alone).
-
-    Not ``ru_maxrss`` (``os.wait4``, ``getrusage``, Scrapy's ``memusage/*``): started with vfork, as
-    Python's subprocess starts programs, a process carries its parent's resident set into it, and
-    this parent holds a generated store's documents. 0 once the process is gone.
-    """
-    try:
-        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
-    except OSError:
-        return 0
-    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
-
-
-@dataclass(frozen=True)
-class Run:
-    #: seconds from the process's start until the site received its first request
-    startup: float
-    #: the process's peak resident set size, MB
-    peak_rss: float
-    #: requests the site received
-    requests: int
-    stats: dict[str, float]
-
-
-def crawl(project: Path, server: FixtureServer, uri: str, database: str, *args: str) -> Run:
-    """One `scrapy crawl iproini` of *server* into *database*, in a process of its own."""
-    before = len(server.requests)
-    command = [
-        sys.executable, "-m", "scrapy", "crawl", "iproini", "-a", f"base_url={server.url}", *args,
-        "-s", f"MONGO_DATABASE={database}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16",
-        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=INFO",
-    ]  # fmt: skip
-    environment = {**os.environ, "MONGO_URI": uri, "NEWSCRAWL_DATA_DIR": tempfile.mkdtemp()}
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=project, env=environment, stdout=subprocess.DEVNULL, stderr=log)
-        while len(server.requests) == before and time.perf_counter() - started < PATIENCE:
-            time.sleep(0.005)
-        startup = time.perf_counter() - started
-        peak = 0
-        while process.poll() is None and time.perf_counter() - started < PATIENCE:
-            peak = max(peak, peak_rss(process.pid))  # the last reading before it ends: its closing adds little
-            time.sleep(0.02)
-        log.seek(0)
-        text = log.read()
-    if process.returncode != 0:
-        sys.exit(f"{' '.join(command)} exited with {process.returncode}:\n{text[-3000:]}")
-    return Run(startup, peak / 1024, len(server.requests) - before, stats_of(text))
 
 
 def store_with(client: MongoClient[dict[str, Any]], first: str, database: str, extra: int, origin: str) -> float:
