@@ -75,7 +75,8 @@ def whole_in_one_fetch(article: dict[str, Any]) -> bool:
 
 def theirs(html: bytes, url: str) -> Extracted:
     result = trafilatura.bare_extraction(html.decode("utf-8"), url=url, with_metadata=True)
-    doc = result.as_dict() if result else {}
+    # trafilatura types its result with the dict of its deprecated as_dict=True, which is not passed here
+    doc = result.as_dict() if result else {}  # type: ignore[union-attr]
     return {
         "title": doc.get("title"),
         "description": doc.get("description"),

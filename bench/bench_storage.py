@@ -52,7 +52,7 @@ class InsertOnePipeline:
 
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
-        self.client: MongoClient = MongoClient(settings["MONGO_URI"])
+        self.client: MongoClient[dict[str, Any]] = MongoClient(settings["MONGO_URI"])
         database = self.client[settings["MONGO_DATABASE"]]
         bootstrap.prepare(database, settings["MONGO_COLLECTION"], settings["MONGO_VERSIONS_COLLECTION"])
         self.collection = database[settings["MONGO_COLLECTION"]]
@@ -75,7 +75,8 @@ def timed_insert_many(uri: str, collection: str, items: list[Any]) -> float:
     """Seconds to write the documents of *items*, built beforehand, in bare ``insert_many`` calls of a batch each."""
     now = datetime.now(UTC)
     documents = [ArticleWrite.scraped(article_fields(item, site="iproini", received_at=now)).document(now) for item in items]
-    with MongoClient(uri) as client:
+    client: MongoClient[dict[str, Any]] = MongoClient(uri)
+    with client:
         bootstrap.prepare(client.bench, collection, f"{collection}_versions")
         started = time.perf_counter()
         for start in range(0, len(documents), BATCH_SIZE):
@@ -130,7 +131,7 @@ def main() -> None:
     store = "StorePipeline"
     times: dict[str, list[float]] = {"crawl": [], "bare": [], "bulk": [], "recrawl": [], "naive": []}
     with served_store() if args.uri is None else nullcontext(args.uri) as uri:
-        client: MongoClient = MongoClient(uri)
+        client: MongoClient[dict[str, Any]] = MongoClient(uri)
         client.drop_database("bench")
         timed_crawl(uri, InsertOnePipeline, "warm_up", items[:10])  # imports and first connections
         for n in range(args.rounds):

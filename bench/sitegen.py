@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any, overload
 from urllib.parse import quote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -264,6 +265,10 @@ def today_line(moment: datetime) -> str:
     return f"{WEEKDAYS[local.weekday()]}, {local.day} {MONTHS_GENITIVE[local.month - 1]}, {local.year}"
 
 
+@overload
+def iso(moment: datetime) -> str: ...
+@overload
+def iso(moment: None) -> None: ...
 def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
 
@@ -311,7 +316,7 @@ class ArticleTemplate:
     n_other: int
 
 
-def _fixture_index(articles: list[dict]) -> tuple[dict[str, str], dict[str, str]]:
+def _fixture_index(articles: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str]]:
     titles = {a["url"]: a["title"] for a in articles}
     ids = {str(a["post_id"]): a["url"] for a in articles}
     return titles, ids
@@ -337,7 +342,7 @@ class _Linker:
 def _slot_links(text: str, linker: _Linker, own: str, kind: str, slots: dict[str, int]) -> str:
     """Replace the links in *text* to fixture posts other than *own* by numbered slots of *kind*."""
 
-    def slot(match: re.Match) -> str:
+    def slot(match: re.Match[str]) -> str:
         target = linker.post(match.group(1), own)
         if target is None or target == own:
             return match.group(0)
@@ -346,7 +351,7 @@ def _slot_links(text: str, linker: _Linker, own: str, kind: str, slots: dict[str
     return _HREF.sub(slot, text)
 
 
-def compile_article(meta: dict, page: str, linker: _Linker) -> ArticleTemplate:
+def compile_article(meta: dict[str, Any], page: str, linker: _Linker) -> ArticleTemplate:
     own = meta["url"]
     slug = meta["path"].split("/")[0]
     cloud = "tdb_single_content" in page
@@ -362,7 +367,7 @@ def compile_article(meta: dict, page: str, linker: _Linker) -> ArticleTemplate:
     quotes = [m.span() for m in re.finditer(r"<blockquote\b.*?</blockquote>", body, re.S)]
     slots: list[str] = []
 
-    def slot(match: re.Match) -> str:
+    def slot(match: re.Match[str]) -> str:
         if "<script" in match.group(1) or any(a <= match.start() < b for a, b in quotes):
             return match.group(0)
         slots.append(_ANCHOR.sub(lambda a: a.group(2) if linker.post(a.group(1), own) else a.group(0), match.group(1)))
@@ -517,7 +522,7 @@ class Post:
     def lastmod(self) -> datetime:
         return max(filter(None, (self.published, self.modified, self.edited)))
 
-    def manifest(self) -> dict:
+    def manifest(self) -> dict[str, Any]:
         return {
             "url": self.url,
             "post_id": self.post_id,
@@ -916,8 +921,8 @@ class Writer:
         if path.parent not in self._dirs:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(path.parent)
-        if self.domain:
-            text = _PROINI_URL.sub(lambda m: m.group(1) + (m.group(2) or "") + self.domain, text)
+        if domain := self.domain:
+            text = _PROINI_URL.sub(lambda m: m.group(1) + (m.group(2) or "") + domain, text)
         data = text.encode("utf-8")
         path.write_bytes(data)
         self.files += 1
@@ -1052,7 +1057,7 @@ def generate(
     sitemap_size: int = SITEMAP_SIZE,
     origin: str | None = None,
     permalinks: str = "postname",
-) -> dict:
+) -> dict[str, float]:
     """Write the site (and, with *out2*, the overlay); return counts and the time taken.
 
     *origin*: the site is another one at that origin; *permalinks*: ``postname`` or ``date``.
@@ -1068,7 +1073,7 @@ def generate(
     builder.listings(write, base)
     builder.statics(out)
     write("manifest.json", _manifest(base, seed=seed))
-    report = {"articles": len(base), "files": write.files, "bytes": write.bytes}
+    report: dict[str, float] = {"articles": len(base), "files": write.files, "bytes": write.bytes}
     if out2 is not None:
         start = base[-1].published + timedelta(hours=24)
         fresh = planner.plan(new, start, len(base), base[-1].post_id + 100, base, "new") if new else []

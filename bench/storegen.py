@@ -72,7 +72,7 @@ def seed(database: Database[dict[str, Any]], count: int, extra: Sequence[dict[st
     if extra:
         articles.insert_many(list(extra))
     batch: list[dict[str, Any]] = []
-    for document in documents(count, **site):
+    for document in documents(count, first=0, **site):
         batch.append(document)
         if len(batch) == BATCH:
             articles.insert_many(batch, ordered=False)

@@ -46,8 +46,12 @@ def reactor() -> Any:
             install_reactor(project_settings.TWISTED_REACTOR)
             from twisted.internet import reactor as installed
 
+            # Twisted types the global reactor with zope interfaces, whose methods mypy reads as taking no self.
             _reactor_thread = threading.Thread(
-                target=installed.run, kwargs={"installSignalHandlers": False}, name="reactor", daemon=True
+                target=installed.run,  # type: ignore[misc]
+                kwargs={"installSignalHandlers": False},
+                name="reactor",
+                daemon=True,
             )
             _reactor_thread.start()
     from twisted.internet import reactor as running

@@ -189,14 +189,14 @@ def mongo_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def mongo_client(mongo_uri: str) -> Iterator[MongoClient]:
-    client: MongoClient = MongoClient(mongo_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+def mongo_client(mongo_uri: str) -> Iterator[MongoClient[dict[str, Any]]]:
+    client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
     yield client
     client.close()
 
 
 @contextmanager
-def fresh_database(client: MongoClient) -> Iterator[Database]:
+def fresh_database(client: MongoClient[dict[str, Any]]) -> Iterator[Database[dict[str, Any]]]:
     """A database of its own, dropped afterwards."""
     name = f"test_{uuid.uuid4().hex[:12]}"
     try:
@@ -206,7 +206,7 @@ def fresh_database(client: MongoClient) -> Iterator[Database]:
 
 
 @pytest.fixture
-def mongo_db(mongo_client: MongoClient) -> Iterator[Database]:
+def mongo_db(mongo_client: MongoClient[dict[str, Any]]) -> Iterator[Database[dict[str, Any]]]:
     """A fresh database for one test, dropped afterwards."""
     with fresh_database(mongo_client) as database:
         yield database
@@ -218,7 +218,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def storage_settings(mongo_uri: str, mongo_db: Database, data_dir: Path) -> dict[str, Any]:
+def storage_settings(mongo_uri: str, mongo_db: Database[dict[str, Any]], data_dir: Path) -> dict[str, Any]:
     """Crawl settings storing into this test's database, with quick timeouts and retries."""
     return {
         "MONGO_URI": mongo_uri,
@@ -228,6 +228,12 @@ def storage_settings(mongo_uri: str, mongo_db: Database, data_dir: Path) -> dict
         "MONGO_RETRY_ATTEMPTS": 2,
         "MONGO_RETRY_BACKOFF": 0.05,
     }
+
+
+def found(document: dict[str, Any] | None) -> dict[str, Any]:
+    """The document a ``find_one`` the test expects to match returned."""
+    assert document is not None, "no stored document matches"
+    return document
 
 
 def plan_indexes(plan: Any) -> Iterator[str]:
@@ -294,12 +300,12 @@ class WriteRace:
     command: str = "update"
 
     def __post_init__(self) -> None:
-        self.slow = MongoClient(self.server.uri, appname="slow-writer", tz_aware=True)
-        self.fast = MongoClient(self.server.uri, appname="fast-writer", tz_aware=True)
+        self.slow: MongoClient[dict[str, Any]] = MongoClient(self.server.uri, appname="slow-writer", tz_aware=True)
+        self.fast: MongoClient[dict[str, Any]] = MongoClient(self.server.uri, appname="fast-writer", tz_aware=True)
         self.database = self.fast.db
         bootstrap.prepare(self.database, "articles", "versions")  # the unique url index decides the race
 
-    def writer(self, client: MongoClient) -> ArticleWriter:
+    def writer(self, client: MongoClient[dict[str, Any]]) -> ArticleWriter:
         return ArticleWriter(client.db.articles, client.db.versions)
 
     def run(self, slow: list[ArticleWrite], fast: list[ArticleWrite]) -> tuple[WriteResult, WriteResult]:

@@ -60,7 +60,7 @@ LOG_LINE = re.compile(r"^(?P<level>[A-Z]+) (?P<logger>[^:]+): (?P<message>.*)$",
 
 @dataclass
 class Crawl:
-    items: dict[str, dict]
+    items: dict[str, dict[str, Any]]
     stats: dict[str, Any]
     #: the log until the spider closed (what the storage says while shutting down is not the crawl's)
     log: str
@@ -312,7 +312,7 @@ def expected_line(path: str, crawl: Crawl) -> tuple[str, str, re.Pattern[str]]:
     return logger, level, re.compile(re.escape(message).replace(re.escape("{size}"), size))
 
 
-def test_the_crawl_goes_on_and_loses_no_good_article(crawl):
+def test_the_crawl_goes_on_and_loses_no_good_article(crawl: Crawl) -> None:
     expected_articles = IPROINI.expected
     assert set(crawl.items) == set(expected_articles) | set(BAD_EXPECTED)
     for url, item in crawl.items.items():
@@ -323,7 +323,7 @@ def test_the_crawl_goes_on_and_loses_no_good_article(crawl):
 
 
 @pytest.mark.parametrize("path", CASE_LINES)
-def test_each_case_is_said_in_exactly_one_line(crawl, path):
+def test_each_case_is_said_in_exactly_one_line(crawl: Crawl, path: str) -> None:
     logger, level, pattern = expected_line(path, crawl)
     urls = (crawl.origin + path, PRODUCTION + path)
     # At DEBUG, Scrapy mentions every URL ("Crawled (200) <GET ...>"): only the spider's lines count there.
@@ -337,7 +337,7 @@ def test_each_case_is_said_in_exactly_one_line(crawl, path):
     assert pattern.fullmatch(said[0][2]), said[0][2]
 
 
-def test_no_other_warnings_and_silence_on_pages_read_as_usual(crawl):
+def test_no_other_warnings_and_silence_on_pages_read_as_usual(crawl: Crawl) -> None:
     patterns = [pattern for _, level, pattern in (expected_line(p, crawl) for p in CASE_LINES) if level == "WARNING"]
     warnings = [
         message for name, level, message in crawl.lines if level == "WARNING" and name.startswith(("newscrawl", "scrapy"))
@@ -353,7 +353,7 @@ def test_no_other_warnings_and_silence_on_pages_read_as_usual(crawl):
     ]
 
 
-def test_each_case_is_counted_under_its_reason(crawl):
+def test_each_case_is_counted_under_its_reason(crawl: Crawl) -> None:
     counted = {
         key.removeprefix("newscrawl/"): value
         for key, value in crawl.stats.items()
@@ -409,7 +409,7 @@ def test_each_case_is_counted_under_its_reason(crawl):
     assert crawl.stats["retry/reason_count/scrapy.exceptions.DownloadTimeoutError"] == 1
 
 
-def test_transient_failures_are_retried_once_and_permanent_ones_not_at_all(crawl):
+def test_transient_failures_are_retried_once_and_permanent_ones_not_at_all(crawl: Crawl) -> None:
     bad_paths = set(CASE_LINES) - {"/tourkia-nees-diekdikiseis-sto-aigaio/", "/tag/bad-input/", "/tag/bad-input/page/2/"}
     fetched = [path for _, path in crawl.requests]
     retried = {
@@ -426,7 +426,7 @@ def test_transient_failures_are_retried_once_and_permanent_ones_not_at_all(crawl
     assert "/greek-shipping-registry/" not in fetched
 
 
-def test_retry_after_is_waited_for_up_to_its_limit(crawl):
+def test_retry_after_is_waited_for_up_to_its_limit(crawl: Crawl) -> None:
     def gaps(path: str) -> list[float]:
         times = [when for when, fetched in crawl.requests if fetched == path]
         return [later - earlier for earlier, later in itertools.pairwise(times)]
@@ -437,17 +437,17 @@ def test_retry_after_is_waited_for_up_to_its_limit(crawl):
     assert gaps("/rate-limited-for-a-day/") == []
 
 
-def test_thousands_of_tracking_variants_make_one_request(crawl):
+def test_thousands_of_tracking_variants_make_one_request(crawl: Crawl) -> None:
     assert [path for _, path in crawl.requests if path.startswith("/tracked-article")] == ["/tracked-article/"]
     assert [path for _, path in crawl.requests if "utm_" in path or "fbclid" in path or "gclid" in path] == []
 
 
-def test_a_page_offering_thousands_of_new_links_is_capped(crawl):
+def test_a_page_offering_thousands_of_new_links_is_capped(crawl: Crawl) -> None:
     flood = [path for _, path in crawl.requests if path.startswith("/flood-")]
     assert sorted(flood) == sorted(f"/flood-{n}/" for n in range(500))  # the first 500 on the page, once each
 
 
-def test_nothing_reaches_another_port_or_another_host(crawl):
+def test_nothing_reaches_another_port_or_another_host(crawl: Crawl) -> None:
     assert crawl.leaks == {"other port": [], "other host": []}
     # ... although the pages asked for it: links, redirects, a meta refresh, sitemaps, a feed, and a
     # script that filled the body (the article is kept) then tried everything a browser can send.
@@ -462,14 +462,14 @@ def test_nothing_reaches_another_port_or_another_host(crawl):
     assert crawl.stats["newscrawl/rendered/blocked/off_site"] in (16, 17)
 
 
-def test_no_item_holds_an_undecoded_character(crawl):
+def test_no_item_holds_an_undecoded_character(crawl: Crawl) -> None:
     assert [url for url, item in crawl.items.items() if "\ufffd" in json.dumps(item, ensure_ascii=False)] == []
 
 
 # --- the pieces, on their own -------------------------------------------------
 
 
-def test_base_href_beyond_scrapys_first_4096_characters_is_honoured():
+def test_base_href_beyond_scrapys_first_4096_characters_is_honoured() -> None:
     body = (BAD_ROOT / "base-href-root-article/index.html").read_bytes()
     assert body.index(b"<base ") > 4096
     response = HtmlResponse("https://www.iproini.com/base-href-root-article/", body=body, encoding="utf-8")
@@ -484,7 +484,7 @@ def test_base_href_beyond_scrapys_first_4096_characters_is_honoured():
         ("Ferry strike: “don’t travel” … café", 5),  # “ and ’ are two runs around "don"
     ],
 )
-def test_mojibake_is_repaired_and_clean_text_left_alone(text, runs):
+def test_mojibake_is_repaired_and_clean_text_left_alone(text: str, runs: int) -> None:
     # UTF-8 read as Windows-1252, the bytes it leaves undefined (in ύ, Ώ, ΐ) kept as C1 controls.
     double_encoded = "".join(
         chr(b) if b < 0x80 or not bytes([b]).decode("cp1252", "ignore") else bytes([b]).decode("cp1252")
@@ -496,7 +496,7 @@ def test_mojibake_is_repaired_and_clean_text_left_alone(text, runs):
     assert repair_mojibake("Ö» À« naïve déjà vu") == ("Ö» À« naïve déjà vu", 0)
 
 
-def test_future_dates_beyond_a_day_are_refused():
+def test_future_dates_beyond_a_day_are_refused() -> None:
     now = datetime(2025, 7, 16, 12, 0, tzinfo=UTC)
     problems: list[tuple[str, str]] = []
     context = {"timezone": ZoneInfo("America/New_York"), "now": now, "date_problems": problems}
@@ -511,12 +511,12 @@ def test_future_dates_beyond_a_day_are_refused():
     ("header", "seconds"),
     [(b"120", 120.0), (b"Wed, 21 Oct 2015 07:28:00 GMT", 0.0), (b"soon", None), (None, None)],
 )
-def test_retry_after_values(header, seconds):
+def test_retry_after_values(header: bytes | None, seconds: float | None) -> None:
     headers = {"Retry-After": header} if header else {}
     assert retry_after(Response("https://www.iproini.com/", status=429, headers=headers)) == seconds
 
 
-def test_a_redirect_chain_longer_than_the_limit_fails_by_name():
+def test_a_redirect_chain_longer_than_the_limit_fails_by_name() -> None:
     crawler = get_crawler(Spider, {"REDIRECT_MAX_TIMES": 5})
     middleware = SiteRedirectMiddleware.from_crawler(crawler)
     request = Request("https://www.iproini.com/hop-6/", meta={"redirect_times": 5, "redirect_ttl": 1})
@@ -541,7 +541,7 @@ def copy_crawler(**settings: Any) -> Crawler:
         ("https://www.iproini.com/elsewhere/", False),  # the live site, from a copy
     ],
 )
-def test_a_redirect_is_followed_only_on_the_crawled_origin(location, followed):
+def test_a_redirect_is_followed_only_on_the_crawled_origin(location: str, followed: bool) -> None:
     middleware = SiteRedirectMiddleware.from_crawler(copy_crawler())
     request = Request("http://127.0.0.1:8000/moved/")
     response = Response(request.url, status=301, headers={"Location": location}, request=request)
@@ -552,15 +552,15 @@ def test_a_redirect_is_followed_only_on_the_crawled_origin(location, followed):
             middleware.process_response(request, response)
 
 
-def test_no_request_leaves_the_crawled_origin_not_even_a_retry():
+def test_no_request_leaves_the_crawled_origin_not_even_a_retry() -> None:
     middleware = SiteOriginMiddleware.from_crawler(copy_crawler())
-    assert middleware.process_request(Request("http://127.0.0.1:8000/a/")) is None
+    middleware.process_request(Request("http://127.0.0.1:8000/a/"))  # on the crawled origin: passes (typed -> None)
     for url in ("http://127.0.0.1:6379/", "https://127.0.0.1:8000/a/", "http://127.0.0.2:8000/a/"):
         with pytest.raises(OffsiteRequest, match=re.escape(f"{url} is not on http://127.0.0.1:8000")):
             middleware.process_request(Request(url, dont_filter=True, meta={"allow_offsite": True}))
 
 
-def test_a_timeout_is_retried_once_whatever_retry_times():
+def test_a_timeout_is_retried_once_whatever_retry_times() -> None:
     middleware = SiteRetryMiddleware.from_crawler(copy_crawler(RETRY_TIMES=2))
     request = Request("http://127.0.0.1:8000/slow/")
     retry = middleware.process_exception(request, DownloadTimeoutError("took longer than 60 seconds"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -34,7 +35,10 @@ class SiteCrawl:
 
 @pytest.fixture(scope="module", params=SITES, ids=lambda site: site.name)
 def site_crawl(
-    request: pytest.FixtureRequest, mongo_client: MongoClient, mongo_uri: str, tmp_path_factory
+    request: pytest.FixtureRequest,
+    mongo_client: MongoClient[dict[str, Any]],
+    mongo_uri: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[SiteCrawl]:
     site: FixtureSite = request.param
     with fresh_database(mongo_client) as database, FixtureServer(site.name) as server:
@@ -155,7 +159,7 @@ def test_a_copy_of_the_site_is_crawled_in_full_unless_asked(arguments: dict[str,
 
 
 def test_crawling_a_copy_again_emits_every_article_again(
-    fixture_server: FixtureServer, mongo_uri: str, mongo_client: MongoClient, tmp_path
+    fixture_server: FixtureServer, mongo_uri: str, mongo_client: MongoClient[dict[str, Any]], tmp_path: Path
 ) -> None:
     """What is stored describes the live site: a copy's feed is whole on every run."""
     with fresh_database(mongo_client) as database:
@@ -165,7 +169,7 @@ def test_crawling_a_copy_again_emits_every_article_again(
             assert sorted(item["url"] for item in result.items) == sorted(IPROINI.expected)
 
 
-def test_scrapy_crawl_runs_the_main_job_from_the_command_line(fixture_server: FixtureServer, tmp_path) -> None:
+def test_scrapy_crawl_runs_the_main_job_from_the_command_line(fixture_server: FixtureServer, tmp_path: Path) -> None:
     """The command operators type, as a process: it crawls, writes a feed and exits 0."""
     process = run_scrapy(
         "crawl", "iproini", "-a", f"base_url={fixture_server.url}", "-O", str(tmp_path / "items.jsonl"),

@@ -9,8 +9,8 @@ NEW_YORK = ZoneInfo("America/New_York")
 NOW = datetime(2025, 7, 16, 12, 0, tzinfo=UTC)  # 08:00 in New York
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,7 @@ def utc(*args: int) -> datetime:
         ("16.07.2025", utc(2025, 7, 16, 4)),
     ],
 )
-def test_absolute_visible_dates_in_the_site_timezone(text, expected):
+def test_absolute_visible_dates_in_the_site_timezone(text: str, expected: datetime) -> None:
     assert parse_visible_date(text, NEW_YORK, NOW) == expected
 
 
@@ -52,31 +52,31 @@ def test_absolute_visible_dates_in_the_site_timezone(text, expected):
         ("yesterday", utc(2025, 7, 15, 4)),
     ],
 )
-def test_relative_dates_against_the_crawl_time(text, expected):
+def test_relative_dates_against_the_crawl_time(text: str, expected: datetime) -> None:
     assert parse_visible_date(text, NEW_YORK, NOW) == expected
 
 
-def test_yesterday_is_the_local_day_before():
+def test_yesterday_is_the_local_day_before() -> None:
     late_evening_utc = utc(2025, 7, 16, 2)  # 22:00 on the 15th in New York
     assert parse_visible_date("χθες", NEW_YORK, late_evening_utc) == utc(2025, 7, 14, 4)
 
 
 @pytest.mark.parametrize("text", ["31 Φεβρουαρίου 2025", "30 February 2024", "32/01/2025"])
-def test_impossible_dates_raise(text):
+def test_impossible_dates_raise(text: str) -> None:
     with pytest.raises(InvalidDate):
         parse_visible_date(text, NEW_YORK, NOW)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "Tags", "35 C Athens"])
-def test_text_without_a_date_gives_none(text):
+def test_text_without_a_date_gives_none(text: str) -> None:
     assert parse_visible_date(text, NEW_YORK, NOW) is None
 
 
-def test_dateparser_fallback_reads_other_forms():
+def test_dateparser_fallback_reads_other_forms() -> None:
     assert parse_visible_date("Δευτέρα 14 Ιουλ. 2025", NEW_YORK, NOW) == utc(2025, 7, 14, 4)
 
 
-def test_iso_values_are_exact_and_utc():
+def test_iso_values_are_exact_and_utc() -> None:
     assert parse_iso("2025-07-16T13:05:41+00:00") == utc(2025, 7, 16, 13, 5, 41)
     assert parse_iso("2025-07-16T09:05:41-04:00") == utc(2025, 7, 16, 13, 5, 41)
     assert parse_iso("2025-07-16T13:05:41Z") == utc(2025, 7, 16, 13, 5, 41)
@@ -85,12 +85,12 @@ def test_iso_values_are_exact_and_utc():
     assert parse_iso("2025-02-31T00:00:00+00:00") is None
 
 
-def test_rfc822_pubdate():
+def test_rfc822_pubdate() -> None:
     assert parse_rfc822("Wed, 16 Jul 2025 13:05:41 +0000") == utc(2025, 7, 16, 13, 5, 41)
     assert parse_rfc822("not a date") is None
 
 
-def test_a_date_without_a_year_is_the_latest_one_before_the_crawl():
+def test_a_date_without_a_year_is_the_latest_one_before_the_crawl() -> None:
     # December 14 without a year, read in July: last December's, not the coming one
     assert parse_visible_date("14 Δεκ", NEW_YORK, NOW) == utc(2024, 12, 14, 5)
     assert parse_visible_date("Dec 14", NEW_YORK, NOW) == utc(2024, 12, 14, 5)

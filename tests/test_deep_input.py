@@ -22,14 +22,14 @@ def deep_page(levels: int = LEVELS) -> str:
     return f"<html><body><p>Before</p>{'<div>' * levels}Deep{'</div>' * levels}<p>After</p></body></html>"
 
 
-def test_libxml2_drops_everything_after_2048_levels_of_nesting():
+def test_libxml2_drops_everything_after_2048_levels_of_nesting() -> None:
     parsed = Selector(text=deep_page())  # as Scrapy parses, huge_tree included
     assert parsed.css("p::text").getall() == ["Before"]  # "After" is gone, and "Deep" with it
     assert end_depth(parsed.root) == 2047 and ends_deep(parsed.root)
     assert not ends_deep(Selector(text=deep_page(levels=400)).root)
 
 
-def test_flattening_keeps_the_text_and_bounds_the_depth():
+def test_flattening_keeps_the_text_and_bounds_the_depth() -> None:
     html, dropped = flatten(deep_page())
     parsed = Selector(text=html)
     assert parsed.xpath("string(//body)").get() == "BeforeDeepAfter"
@@ -37,7 +37,7 @@ def test_flattening_keeps_the_text_and_bounds_the_depth():
     assert dropped == LEVELS - (MAX_DEPTH - 2)  # <html> and <body> are two of the levels kept
 
 
-def test_flattening_writes_the_rest_of_the_page_as_it_was():
+def test_flattening_writes_the_rest_of_the_page_as_it_was() -> None:
     head = '<!DOCTYPE html><html lang="el"><head><meta charset="utf-8"><script>if (a < b && c) { x = "</div>"; }</script>'
     page = (
         f"{head}</head><body><!-- c --><p class=\"x\" data-a='1'>A &amp; B &#931; &lt;tag&gt;<br/>x<img src=a.png></p>"
@@ -52,7 +52,7 @@ def test_flattening_writes_the_rest_of_the_page_as_it_was():
     assert html.endswith("text" + "</span>" * (MAX_DEPTH - 2) + "</body></html>") and dropped == 600 - (MAX_DEPTH - 2) + 1
 
 
-def test_an_article_nested_3000_deep_keeps_its_text_tags_and_the_rest():
+def test_an_article_nested_3000_deep_keeps_its_text_tags_and_the_rest() -> None:
     body = DEEP_ARTICLE.read_bytes()
     assert body.count(b"<div>") == LEVELS
     response = HtmlResponse("https://www.iproini.com/deep-markup-article/", body=body, encoding="utf-8")
@@ -74,12 +74,12 @@ def test_an_article_nested_3000_deep_keeps_its_text_tags_and_the_rest():
     assert outcome.problems[0] == problems[0]
 
 
-def test_a_page_of_ordinary_depth_is_read_as_served():
+def test_a_page_of_ordinary_depth_is_read_as_served() -> None:
     response = HtmlResponse("https://www.iproini.com/a/", body=deep_page(levels=400).encode(), encoding="utf-8")
     assert readable(response) == (response, [])
 
 
-def test_json_ld_nested_5000_deep_is_invalid_and_the_page_read_from_its_other_sources():
+def test_json_ld_nested_5000_deep_is_invalid_and_the_page_read_from_its_other_sources() -> None:
     script = '{"@type": "NewsArticle", "headline": "H", "author": ' + "[" * 5000 + '"A"' + "]" * 5000 + "}"
     root = document_fromstring(f'<html><head><script type="application/ld+json">{script}</script></head><body></body></html>')
     problems: list[tuple[str, str]] = []

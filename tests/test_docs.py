@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from pymongo import MongoClient
 
@@ -96,7 +97,7 @@ def test_the_offline_demo_runs_as_written(tmp_path: Path) -> None:
         assert any(" INFO: Run of iproini passed all 13 monitors" in line for line in console)
         assert not [line for line in console if " DEBUG: " in line or "Traceback" in line]
         store = EmbeddedServer(tmp_path / "mongo")
-        client = MongoClient(store.start())
+        client: MongoClient[dict[str, Any]] = MongoClient(store.start())
         try:
             assert client.newscrawl_copy_127_0_0_1_8089.articles.count_documents({}) == len(IPROINI.expected)
             assert client.newscrawl.articles.count_documents({}) == 0  # the live database is not touched

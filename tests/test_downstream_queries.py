@@ -42,7 +42,7 @@ def example_queries() -> tuple[str, list[tuple[str, str, str]]]:
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Database]]:
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Database[dict[str, Any]]]]:
     """A store of 100,000 generated articles and the fixture site's (the examples name one of them): its
     server's URI, and its database. Without TEST_MONGO_URI, on an embedded server of its own, stopped
     afterwards: dropping the database would take secantus longer than filling it."""
@@ -57,13 +57,15 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Dat
             server = EmbeddedServer(tmp_path_factory.mktemp("archive"))
             uri = server.start()
             stack.callback(server.stop)
-        client: MongoClient = stack.enter_context(MongoClient(uri, tz_aware=True))
+        client: MongoClient[dict[str, Any]] = stack.enter_context(MongoClient(uri, tz_aware=True))
         database = client.archive if own_server else stack.enter_context(fresh_database(client))
         storegen.seed(database, ARCHIVE, fixture_articles)
         yield uri, database
 
 
-def test_every_example_query_uses_the_index_it_names(archive: tuple[str, Database], mongo_log: CommandLog) -> None:
+def test_every_example_query_uses_the_index_it_names(
+    archive: tuple[str, Database[dict[str, Any]]], mongo_log: CommandLog
+) -> None:
     uri, database = archive
     setup, queries = example_queries()
     assert len(queries) == 7

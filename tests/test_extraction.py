@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from scrapy.http import HtmlResponse
@@ -30,7 +32,7 @@ NON_ARTICLES = [(site, path) for site in SITES for path in site.non_articles]
 
 
 @pytest.mark.parametrize(("site", "expected"), ARTICLES, ids=[f"{s.name}:{a['path'][:40]}" for s, a in ARTICLES])
-def test_article_fields(site: FixtureSite, expected: dict) -> None:
+def test_article_fields(site: FixtureSite, expected: dict[str, Any]) -> None:
     """Every field exact; a post split into pages read page by page, as the spider does; a page whose
     text a script fills in sent to the browser, with every other field already exact."""
     reader = extractor(site)
@@ -81,7 +83,7 @@ def test_amp_copies_name_their_article(path: str) -> None:
     ids=["no-article-element", "other-article-element"],
 )
 @pytest.mark.parametrize("expected", list(IPROINI.expected.values())[:8], ids=lambda a: a["path"][:30])
-def test_fields_are_found_whatever_wraps_the_post(expected: dict, change) -> None:
+def test_fields_are_found_whatever_wraps_the_post(expected: dict[str, Any], change: Callable[[str], str]) -> None:
     # Without structured data, so that every field has to come from the theme's markup.
     html = re.sub(r"<script[^>]*ld\+json.*?</script>", "", (IPROINI.root / expected["path"]).read_text("utf-8"), flags=re.S)
     as_served, changed = (

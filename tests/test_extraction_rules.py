@@ -4,7 +4,9 @@ body, when a page goes to the browser, multi-page posts, and the compiled select
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from lxml.html import fromstring
@@ -27,11 +29,11 @@ def extractor(site: FixtureSite = NEASELIDA) -> ArticleExtractor:
     return ArticleExtractor(spider.site, spider.theme, min_body_words=10, fallback=spider.fallback_page)
 
 
-def case(slug_start: str) -> dict:
+def case(slug_start: str) -> dict[str, Any]:
     return next(article for article in NEASELIDA.article_pages if article["path"].startswith(slug_start))
 
 
-def served(article: dict, change=lambda html: html) -> HtmlResponse:
+def served(article: dict[str, Any], change: Callable[[str], str] = lambda html: html) -> HtmlResponse:
     html = (NEASELIDA.root / article["path"]).read_text("utf-8")
     return HtmlResponse(url=article["url"], body=change(html), encoding="utf-8")
 
@@ -168,6 +170,10 @@ def test_compiled_selectors_select_what_parsel_selects(site: FixtureSite) -> Non
 def test_a_word_count_given_as_a_string_or_nonsense_is_read_or_ignored() -> None:
     article = case("short-complete")
     for declared, reason in (('"400"', "short_of_word_count"), ('"many"', None), ("-5", None), ("true", None)):
-        html = served(article, lambda text, value=declared: text.replace('"wordCount":60', f'"wordCount":{value}'))
+
+        def declare(text: str, value: str = declared) -> str:
+            return text.replace('"wordCount":60', f'"wordCount":{value}')
+
+        html = served(article, declare)
         outcome = extractor().extract(html, NOW)
         assert (outcome.reason if isinstance(outcome, NeedsRendering) else None) == reason, declared

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pymongo.database import Database
@@ -34,7 +35,7 @@ def without_shortlinks(paths: list[str]) -> set[str]:
 
 
 @pytest.fixture
-def crawl(mongo_uri: str, mongo_db: Database, tmp_path: Path) -> Crawler:
+def crawl(mongo_uri: str, mongo_db: Database[dict[str, Any]], tmp_path: Path) -> Crawler:
     """Crawl a served copy incrementally (a copy is crawled in full unless asked) into this test's database."""
 
     def crawl(server: FixtureServer, **arguments: str) -> Crawl:
@@ -46,7 +47,7 @@ def crawl(mongo_uri: str, mongo_db: Database, tmp_path: Path) -> Crawler:
     return crawl
 
 
-def test_a_second_run_with_nothing_new_reads_only_listing_pages(crawl: Crawler, mongo_db: Database) -> None:
+def test_a_second_run_with_nothing_new_reads_only_listing_pages(crawl: Crawler, mongo_db: Database[dict[str, Any]]) -> None:
     with FixtureServer("iproini") as server:
         crawl(server)
         first = list(server.requests)
@@ -63,7 +64,9 @@ def test_a_second_run_with_nothing_new_reads_only_listing_pages(crawl: Crawler, 
     assert second_run.stat("item_scraped_count") == 0
 
 
-def test_a_run_reads_only_the_stored_articles_it_links_to(crawl: Crawler, mongo_db: Database, mongo_log: CommandLog) -> None:
+def test_a_run_reads_only_the_stored_articles_it_links_to(
+    crawl: Crawler, mongo_db: Database[dict[str, Any]], mongo_log: CommandLog
+) -> None:
     """However large the archive, a run asks the store about the articles its pages link to, a batch at a
     time, and reads each of their documents once: start-up and memory do not grow with the archive."""
     with FixtureServer("iproini") as server:
@@ -84,7 +87,7 @@ def test_a_run_reads_only_the_stored_articles_it_links_to(crawl: Crawler, mongo_
     assert mongo_db.articles.count_documents({}) == len(IPROINI.expected) + ARCHIVE
 
 
-def test_the_next_day_stores_exactly_the_new_and_the_edited_articles(crawl: Crawler, mongo_db: Database) -> None:
+def test_the_next_day_stores_exactly_the_new_and_the_edited_articles(crawl: Crawler, mongo_db: Database[dict[str, Any]]) -> None:
     with FixtureServer("iproini") as server:
         crawl(server)
     before = {doc["url"]: doc for doc in mongo_db.articles.find()}
@@ -109,7 +112,7 @@ def test_the_next_day_stores_exactly_the_new_and_the_edited_articles(crawl: Craw
     assert result.stat("newscrawl/mongo/inserted") == 3 and result.stat("newscrawl/mongo/updated") == 1
 
 
-def test_full_ignores_what_is_stored(crawl: Crawler, mongo_db: Database) -> None:
+def test_full_ignores_what_is_stored(crawl: Crawler, mongo_db: Database[dict[str, Any]]) -> None:
     with FixtureServer("iproini") as server:
         crawl(server)
         first = without_shortlinks(server.requests)

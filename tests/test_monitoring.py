@@ -37,7 +37,7 @@ def messages(caplog: pytest.LogCaptureFixture, logger: str) -> list[tuple[str, s
 
 
 def test_invalid_articles_are_counted_and_reported_with_their_field(
-    settings: dict, mongo_db: Database, data_dir: Path, caplog: pytest.LogCaptureFixture
+    settings: dict[str, Any], mongo_db: Database[dict[str, Any]], data_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     items = [
         article(1),
@@ -88,7 +88,7 @@ def test_invalid_articles_are_counted_and_reported_with_their_field(
 
 
 def test_a_sharp_drop_against_previous_passing_runs_fails_the_run(
-    settings: dict, mongo_db: Database, caplog: pytest.LogCaptureFixture
+    settings: dict[str, Any], mongo_db: Database[dict[str, Any]], caplog: pytest.LogCaptureFixture
 ) -> None:
     def run(*items: Any) -> dict[str, Any]:
         caplog.clear()

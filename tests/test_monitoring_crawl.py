@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from pymongo.database import Database
@@ -44,7 +45,7 @@ def url(slug: str) -> str:
     return f"{ORIGIN}/{quote(slug).lower()}/"
 
 
-def crawl(server: FixtureServer, mongo_uri: str, database: Database, data_dir: Path, **settings: str) -> Crawl:
+def crawl(server: FixtureServer, mongo_uri: str, database: Database[dict[str, Any]], data_dir: Path, **settings: str) -> Crawl:
     storage = {"MONGO_URI": mongo_uri, "MONGO_DATABASE": database.name, "NEWSCRAWL_DATA_DIR": str(data_dir)}
     return run(IPROINI.spider, {**storage, **settings}, base_url=server.url, full="0")
 
@@ -55,7 +56,7 @@ def summary_line(log: str) -> str:
 
 
 def test_the_fixture_site_passes_every_monitor_and_each_run_is_recorded(
-    mongo_uri: str, mongo_db: Database, tmp_path: Path
+    mongo_uri: str, mongo_db: Database[dict[str, Any]], tmp_path: Path
 ) -> None:
     expected_articles = IPROINI.expected
     total = len(expected_articles)
@@ -92,7 +93,9 @@ def test_the_fixture_site_passes_every_monitor_and_each_run_is_recorded(
     assert runs[1]["articles"]["seen"] >= total
 
 
-def test_a_theme_change_is_read_by_the_fallback_and_fails_its_monitor(mongo_uri: str, mongo_db: Database, tmp_path: Path) -> None:
+def test_a_theme_change_is_read_by_the_fallback_and_fails_its_monitor(
+    mongo_uri: str, mongo_db: Database[dict[str, Any]], tmp_path: Path
+) -> None:
     expected_articles = IPROINI.expected
     total = len(expected_articles)
     fallback = {url(slug) for slug in CLASSIC_PAGES}
@@ -109,7 +112,7 @@ def test_a_theme_change_is_read_by_the_fallback_and_fails_its_monitor(mongo_uri:
             env={"MONGO_URI": mongo_uri, "NEWSCRAWL_DATA_DIR": str(tmp_path)},
         )  # fmt: skip
     log = process.stderr
-    assert process.returncode == ExitStatus.MONITORS_FAILED == 3, log[-3000:]
+    assert process.returncode == ExitStatus.MONITORS_FAILED.value == 3, log[-3000:]
     assert f"'newscrawl/extractor/fallback': {len(fallback)}," in log
     assert "newscrawl/dropped/" not in log and "newscrawl/rendered/" not in log
     # Data keeps flowing: the fallback's articles are stored with their title, dates, language and body right.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -37,6 +38,9 @@ LAST = f"{ORIGIN}/diaspora-leaders-meet-in-new-york-ahead-of-un-general-assembly
 ARCHIVE_PATH = "/category/multimedia/"
 ITEM_FIELDS = tuple(field for field in CONTENT_FIELDS if field != "site")  # a test spider of its own names its items
 
+#: a crawl's items and stats, the paths the fixture server was asked for, and the browser's launch log
+JsCrawl = tuple[list[dict[str, Any]], dict[str, int], list[str], Path]
+
 
 class LoadMoreSpider(IproiniSpider):
     """Proini with the fixture archive declared as a page type that needs the browser.
@@ -63,7 +67,7 @@ def chromium_spy(directory: Path) -> tuple[Path, Path]:
 
 def crawl(
     server: FixtureServer, out: Path, chromium: Path | str, spider: type[IproiniSpider] = IproiniSpider, **arguments: str
-) -> tuple[list[dict], dict[str, int], str]:
+) -> tuple[list[dict[str, Any]], dict[str, int], str]:
     """Items, stats and log of one crawl against *server*, with *chromium* as the browser."""
     settings = {"NEWSCRAWL_CHROMIUM": str(chromium), "NEWSCRAWL_DATA_DIR": str(out / "data")}
     result = run(spider, settings, base_url=server.url, **arguments)
@@ -74,13 +78,13 @@ def start_urls(server: FixtureServer, *urls: str) -> str:
     return ",".join(url.replace(ORIGIN, server.url) for url in urls)
 
 
-def assert_exact(item: dict) -> None:
+def assert_exact(item: dict[str, Any]) -> None:
     expected = JS_EXPECTED[item["url"]]
     assert {field: item[field] for field in ITEM_FIELDS} == {field: expected[field] for field in ITEM_FIELDS}
 
 
 @pytest.fixture(scope="module")
-def js_crawl(tmp_path_factory):
+def js_crawl(tmp_path_factory: pytest.TempPathFactory) -> JsCrawl:
     """One crawl starting at the two script-filled articles (each links the other)."""
     out = tmp_path_factory.mktemp("js")
     spy, launches = chromium_spy(out)
@@ -90,7 +94,7 @@ def js_crawl(tmp_path_factory):
     return items, stats, requests, launches
 
 
-def test_script_filled_articles_are_rendered_once_and_extracted_exactly(js_crawl):
+def test_script_filled_articles_are_rendered_once_and_extracted_exactly(js_crawl: JsCrawl) -> None:
     items, stats, requests, launches = js_crawl
     assert sorted(item["url"] for item in items) == sorted([INLINE_JS, REST_JS])
     for item in items:
@@ -102,7 +106,7 @@ def test_script_filled_articles_are_rendered_once_and_extracted_exactly(js_crawl
     assert requests.count(urlsplit(INLINE_JS).path) == requests.count(urlsplit(REST_JS).path) == 2
 
 
-def test_the_browser_fetches_only_what_the_text_needs_from_the_site(js_crawl):
+def test_the_browser_fetches_only_what_the_text_needs_from_the_site(js_crawl: JsCrawl) -> None:
     _, stats, requests, _ = js_crawl
     # Same-origin scripts and the REST call that delivers a body go through ...
     assert "/wp-json/wp/v2/posts/990102?_fields=id,link,content" in requests
@@ -116,7 +120,7 @@ def test_the_browser_fetches_only_what_the_text_needs_from_the_site(js_crawl):
     assert stats["newscrawl/rendered/blocked/off_site"] == 4
 
 
-def test_a_declared_load_more_archive_is_rendered_and_clicked_until_exhausted(tmp_path):
+def test_a_declared_load_more_archive_is_rendered_and_clicked_until_exhausted(tmp_path: Path) -> None:
     archive_html = (JS_ROOT / "category/multimedia/index.html").read_text("utf-8")
     assert PLAIN not in archive_html and LAST not in archive_html  # reachable only by "Load more"
     spy, _ = chromium_spy(tmp_path)
@@ -135,7 +139,7 @@ def test_a_declared_load_more_archive_is_rendered_and_clicked_until_exhausted(tm
     assert stats["newscrawl/rendered/no_body"] == 2
 
 
-def test_a_crawl_of_the_ordinary_site_starts_no_browser(tmp_path):
+def test_a_crawl_of_the_ordinary_site_starts_no_browser(tmp_path: Path) -> None:
     expected_articles = IPROINI.expected
     spy, launches = chromium_spy(tmp_path)
     with FixtureServer("iproini") as server:
@@ -146,7 +150,7 @@ def test_a_crawl_of_the_ordinary_site_starts_no_browser(tmp_path):
     assert "Starting download handler" not in log  # not even Playwright's driver
 
 
-def test_without_a_browser_the_pages_that_need_one_fail_and_the_crawl_goes_on(tmp_path):
+def test_without_a_browser_the_pages_that_need_one_fail_and_the_crawl_goes_on(tmp_path: Path) -> None:
     with FixtureServer("iproini", JS_ROOT, IPROINI.root) as server:
         # the crawl goes on, and its monitors fail it (exit status 3 from `scrapy crawl`)
         items, stats, log = crawl(
@@ -163,7 +167,7 @@ def test_without_a_browser_the_pages_that_need_one_fail_and_the_crawl_goes_on(tm
     assert stats["newscrawl/monitors/failed"] == 2
 
 
-def test_chromium_comes_from_the_setting_else_the_system(monkeypatch, tmp_path):
+def test_chromium_comes_from_the_setting_else_the_system(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert BY_NAME["NEWSCRAWL_CHROMIUM"].from_env  # so the environment's value arrives as the setting
     assert chromium_path(Settings({"NEWSCRAWL_CHROMIUM": "/opt/setting/chromium"})) == "/opt/setting/chromium"
     system = tmp_path / "chromium"
@@ -173,7 +177,7 @@ def test_chromium_comes_from_the_setting_else_the_system(monkeypatch, tmp_path):
     assert chromium_path(Settings()) == str(system)
 
 
-def test_the_browser_connects_to_the_crawled_origins_only():
+def test_the_browser_connects_to_the_crawled_origins_only() -> None:
     """Everything else goes to a proxy where nothing listens (the crawl of tests/test_bad_input.py checks it
     with canary servers); loopback too, ahead of the origins."""
     copy = SiteUrls(ORIGIN, ("iproini.com",), "http://127.0.0.1:8000")

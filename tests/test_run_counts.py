@@ -18,7 +18,7 @@ from pymongo import MongoClient
 
 from newscrawl.monitoring.summary import RunSummary, StorageCounts
 from newscrawl.storage.embedded import EmbeddedServer
-from tests.mongo import CRAWL_TIME, article, crawl, emit, in_thread, wait_until
+from tests.mongo import CRAWL_TIME, article, crawl, emit, found, in_thread, wait_until
 
 RECRAWL_TIME = CRAWL_TIME + timedelta(days=1)
 
@@ -46,7 +46,7 @@ def test_dead_letters_are_not_counted_as_stored(
 ) -> None:
     settings = settings_for(own_server, data_dir, MONGO_BATCH_SIZE=3)
     crawl(settings, emit([article(n) for n in range(3)]))
-    admin = MongoClient(own_server.uri)
+    admin: MongoClient[dict[str, Any]] = MongoClient(own_server.uri)
     admin.counts.articles.update_one(
         {"url": "https://www.iproini.com/article-2/"}, {"$unset": {"body": ""}}, bypass_document_validation=True
     )
@@ -116,7 +116,8 @@ def test_a_run_record_is_kept_when_the_store_is_down_and_written_by_the_next_run
         crawl(settings, emit([article(n) for n in range(3)]))
     assert f"Recorded the run an earlier crawl kept in {kept}" in caplog.text
     assert not kept.exists()
-    runs = list(MongoClient(own_server.uri).counts.runs.find().sort("finished_at", 1))
+    client: MongoClient[dict[str, Any]] = MongoClient(own_server.uri)
+    runs = list(client.counts.runs.find().sort("finished_at", 1))
     assert [(run["articles"]["new"], run["articles"]["unchanged"]) for run in runs] == [(3, 0), (0, 3)]
     # the kept run was written before the previous runs were read: it is this run's baseline
     assert "Previous runs/Should not fall sharply against previous runs... OK" in caplog.text
@@ -125,8 +126,9 @@ def test_a_run_record_is_kept_when_the_store_is_down_and_written_by_the_next_run
 def test_unreadable_run_records_are_skipped(own_server: EmbeddedServer, data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
     settings = settings_for(own_server, data_dir)
     crawl(settings, emit([article(n) for n in range(3)]))
-    runs = MongoClient(own_server.uri).counts.runs
-    good = runs.find_one({}, {"_id": 0})
+    client: MongoClient[dict[str, Any]] = MongoClient(own_server.uri)
+    runs = client.counts.runs
+    good = found(runs.find_one({}, {"_id": 0}))
     runs.insert_many(
         [
             {**good, "articles": "many"},

@@ -18,10 +18,12 @@ import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 import pytest
+from pymongo import MongoClient
 from pymongo.database import Database
 
 from tests.conftest import PROJECT_ROOT
@@ -50,7 +52,7 @@ class Scrapyd:
         self.url = url
         self.root = root
 
-    def call(self, endpoint: str, data: list[tuple[str, str]] | None = None) -> dict:
+    def call(self, endpoint: str, data: list[tuple[str, str]] | None = None) -> dict[str, Any]:
         request = Request(f"{self.url}/{endpoint}", data=urlencode(data).encode() if data is not None else None)
         request.add_header("Authorization", "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode())
         with urlopen(request, timeout=10) as response:
@@ -109,7 +111,9 @@ def start_scrapyd(root: Path, environment: dict[str, str], mongo_uri: str) -> tu
 
 
 @pytest.fixture(scope="module")
-def nodes(tmp_path_factory: pytest.TempPathFactory, mongo_uri: str, mongo_client) -> Iterator[tuple[Scrapyd, Scrapyd, Database]]:
+def nodes(
+    tmp_path_factory: pytest.TempPathFactory, mongo_uri: str, mongo_client: MongoClient[dict[str, Any]]
+) -> Iterator[tuple[Scrapyd, Scrapyd, Database[dict[str, Any]]]]:
     """Two Scrapyd nodes storing into one database; MONGO_URI is in each service's environment."""
     database = mongo_client[f"test_scrapyd_{os.getpid()}"]
     processes = []
@@ -142,7 +146,9 @@ def test_the_egg_holds_the_packages_and_nothing_of_the_tests(tmp_path: Path) -> 
     assert not [name for name in names if name.startswith(("tests/", "fixtures/", "bench/", "tools/"))]
 
 
-def test_two_sites_on_two_nodes_store_every_article_once_each_with_its_own_history(nodes) -> None:
+def test_two_sites_on_two_nodes_store_every_article_once_each_with_its_own_history(
+    nodes: tuple[Scrapyd, Scrapyd, Database[dict[str, Any]]],
+) -> None:
     node_a, node_b, database = nodes
     for node in (node_a, node_b):
         output = node.deploy()

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pymongo import MongoClient
@@ -141,7 +142,9 @@ def test_serve_with_access_control_wants_credentials(tmp_path: Path) -> None:
         with pytest.raises(OperationFailure) as refused:
             MongoClient(f"mongodb://127.0.0.1:{port}/").news.articles.find_one()
         assert refused.value.code == 13
-        signed_in = MongoClient(f"mongodb://crawler:{MONGO_PASSWORD}@127.0.0.1:{port}/?authSource=admin")
+        signed_in: MongoClient[dict[str, Any]] = MongoClient(
+            f"mongodb://crawler:{MONGO_PASSWORD}@127.0.0.1:{port}/?authSource=admin"
+        )
         signed_in.news.articles.insert_one({"url": "https://www.iproini.com/a/"})
         assert signed_in.news.articles.count_documents({}) == 1
     finally:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 import pytest
@@ -28,9 +30,9 @@ NOT_COMPARED = {"path", "post_id", "source_url", "crawled_at"}
 NOT_POSTS = {"about-us", "contact", "feed", "comments", "wp-json", "wp-admin"}
 
 
-def crawl(tmp_path: Path, *roots: Path, fast: bool = False) -> tuple[list[dict], dict]:
+def crawl(tmp_path: Path, *roots: Path, fast: bool = False) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Serve *roots* (overlaid) and crawl them, storing nothing; the items and the stats."""
-    settings: dict = {"NEWSCRAWL_STORAGE_ENABLED": False, "SPIDERMON_ENABLED": False}
+    settings: dict[str, Any] = {"NEWSCRAWL_STORAGE_ENABLED": False, "SPIDERMON_ENABLED": False}
     if fast:  # the crawl waits on the network, not the CPU: more requests in flight finish sooner
         settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = 16
     with FixtureServer("iproini", *roots) as server:
@@ -39,7 +41,7 @@ def crawl(tmp_path: Path, *roots: Path, fast: bool = False) -> tuple[list[dict],
     return result.items, result.stats
 
 
-def assert_once_each(items: list[dict], expected_urls) -> None:
+def assert_once_each(items: list[dict[str, Any]], expected_urls: Iterable[str]) -> None:
     urls = [item["url"] for item in items]
     assert len(urls) == len(set(urls)), "an article was emitted twice"
     assert set(urls) == set(expected_urls)
@@ -49,7 +51,7 @@ def assert_once_each(items: list[dict], expected_urls) -> None:
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> tuple[Path, Path]:
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """60 posts on archive pages of 5 and sitemaps of 25, and an overlay of 4 new and 2 edited posts."""
     root = tmp_path_factory.mktemp("generated")
     site, day2 = root / "site", root / "day2"
@@ -57,11 +59,11 @@ def generated(tmp_path_factory) -> tuple[Path, Path]:
     return site, day2
 
 
-def manifest(directory: Path) -> dict:
+def manifest(directory: Path) -> dict[str, Any]:
     return json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
 
 
-def test_generator_is_deterministic_and_links_only_generated_posts(tmp_path, generated):
+def test_generator_is_deterministic_and_links_only_generated_posts(tmp_path: Path, generated: tuple[Path, Path]) -> None:
     site, _ = generated
     again = tmp_path / "again"
     generate(60, again, seed=3, per_page=5, sitemap_size=25)
@@ -93,7 +95,7 @@ def test_generator_is_deterministic_and_links_only_generated_posts(tmp_path, gen
                 assert canonical in posts, (page, href)
 
 
-def test_generated_site_is_crawled_completely(tmp_path, generated):
+def test_generated_site_is_crawled_completely(tmp_path: Path, generated: tuple[Path, Path]) -> None:
     site, _ = generated
     items, stats = crawl(tmp_path, site, fast=True)
     posts = {post["url"]: post for post in manifest(site)["posts"]}
@@ -104,7 +106,7 @@ def test_generated_site_is_crawled_completely(tmp_path, generated):
     assert not [key for key in stats if key.startswith("newscrawl/request_failed")]
 
 
-def test_generated_second_day_adds_new_posts_and_corrections(tmp_path, generated):
+def test_generated_second_day_adds_new_posts_and_corrections(tmp_path: Path, generated: tuple[Path, Path]) -> None:
     site, day2 = generated
     overlay = manifest(day2)
     assert overlay["count"] == 4 and len(overlay["edited"]) == 2
@@ -125,7 +127,7 @@ def test_generated_second_day_adds_new_posts_and_corrections(tmp_path, generated
 # --- the "second day" fixture ------------------------------------------------------------------
 
 
-def test_second_day_fixture_adds_three_articles_and_edits_one(tmp_path):
+def test_second_day_fixture_adds_three_articles_and_edits_one(tmp_path: Path) -> None:
     expected_articles = IPROINI.expected
     day2 = json.loads(EXPECTED_DAY2.read_text(encoding="utf-8"))
     expected_day2 = {article["url"]: article for article in day2["articles"]}
@@ -160,7 +162,7 @@ class EllinikosTyposSpider(WordPressSpider):
     theme = NEWSPAPER
 
 
-def test_a_new_tagdiv_site_with_date_permalinks_is_crawled_as_completely_and_correctly_as_proini(tmp_path):
+def test_a_new_tagdiv_site_with_date_permalinks_is_crawled_as_completely_and_correctly_as_proini(tmp_path: Path) -> None:
     """The same 40 generated posts, once as Proini's (/%postname%/) and once as another site's
     (/%year%/%monthnum%/%day%/%postname%/): the new site's crawl finds every post, and every field
     is what Proini's crawl gives for the same post."""
@@ -177,7 +179,7 @@ def test_a_new_tagdiv_site_with_date_permalinks_is_crawled_as_completely_and_cor
     assert_once_each(result.items, posts)
     assert len(reference.items) == len(result.items) == 40
 
-    def as_proini(value):
+    def as_proini(value: Any) -> Any:
         """A value of the new site's item as Proini's item has it: its URLs on Proini's origin, without the date."""
         if isinstance(value, list):
             return [as_proini(v) for v in value]

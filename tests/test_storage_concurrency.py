@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pymongo.database import Database
 
 from newscrawl.storage.documents import ArticleWrite, article_fields
@@ -9,7 +11,7 @@ from newscrawl.storage.embedded import EmbeddedServer
 from tests.mongo import CRAWL_TIME, WriteRace, article, emit, run_crawl_in_process
 
 
-def test_concurrent_crawls_store_each_article_once(storage_settings: dict, mongo_db: Database) -> None:
+def test_concurrent_crawls_store_each_article_once(storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]]) -> None:
     count = 300
     items = [article(n) for n in range(count)]
     first, second = run_crawl_in_process({**storage_settings, "MONGO_BATCH_SIZE": 20}, emit(items), emit(items))

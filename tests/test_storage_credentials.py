@@ -89,7 +89,7 @@ def server_with_user(own_server: EmbeddedServer) -> EmbeddedServer:
     return own_server
 
 
-def scrapy_crawl(uri: str, data_dir: Path) -> subprocess.CompletedProcess:
+def scrapy_crawl(uri: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable, "-m", "scrapy", "crawl", "synthetic-articles", "-a", "count=5",

@@ -27,34 +27,34 @@ from newscrawl.storage.schema import ARTICLE_SCHEMA, stored_document_errors
 from newscrawl.storage.writer import ArticleWriter, Rejection
 from newscrawl.urls import SiteUrls
 from tests.conftest import PROJECT_ROOT
-from tests.mongo import CRAWL_TIME, RECRAWL_TIME, STORED_FIELDS, WriteRace, article, crawl, emit, scraped
+from tests.mongo import CRAWL_TIME, RECRAWL_TIME, STORED_FIELDS, WriteRace, article, crawl, emit, found, scraped
 from tests.mongo import article_url as url
 
 EARLIER = CRAWL_TIME - timedelta(days=3)
 
 
 @pytest.fixture
-def writer(mongo_db: Database) -> ArticleWriter:
+def writer(mongo_db: Database[dict[str, Any]]) -> ArticleWriter:
     bootstrap.prepare(mongo_db, "articles", "article_versions")
     writer = ArticleWriter(mongo_db.articles, mongo_db.article_versions)
     assert writer.write([scraped(n, crawled_at=CRAWL_TIME) for n in range(6)]).counts == {"inserted": 6}
     return writer
 
 
-def damage(database: Database, n: int, update: dict[str, Any]) -> None:
+def damage(database: Database[dict[str, Any]], n: int, update: dict[str, Any]) -> None:
     """Change a stored document past the validator, as an old release or another tool could have."""
     result = database.articles.update_one({"url": url(n)}, update, bypass_document_validation=True)
     assert result.modified_count == 1
 
 
-def assert_well_typed(database: Database) -> None:
+def assert_well_typed(database: Database[dict[str, Any]]) -> None:
     assert database.articles.count_documents({"$nor": [{"$jsonSchema": ARTICLE_SCHEMA}]}) == 0
     for document in database.articles.find():
         assert stored_document_errors(document) == {}, document["url"]
         assert list(document) == STORED_FIELDS
 
 
-def test_a_crawl_repairs_each_kind_of_damage_in_one_batch(writer: ArticleWriter, mongo_db: Database) -> None:
+def test_a_crawl_repairs_each_kind_of_damage_in_one_batch(writer: ArticleWriter, mongo_db: Database[dict[str, Any]]) -> None:
     damage(mongo_db, 0, {"$unset": {"content_hash": ""}})
     damage(mongo_db, 1, {"$unset": {"body": ""}})
     damage(mongo_db, 2, {"$set": {"crawled_at": "2025-07-16T12:00:00Z"}})
@@ -91,17 +91,19 @@ def test_a_crawl_repairs_each_kind_of_damage_in_one_batch(writer: ArticleWriter,
     assert writer.write([scraped(n) for n in range(6)]).counts == {"unchanged": 6}
 
 
-def test_first_seen_at_comes_from_the_earliest_valid_date(writer: ArticleWriter, mongo_db: Database) -> None:
+def test_first_seen_at_comes_from_the_earliest_valid_date(writer: ArticleWriter, mongo_db: Database[dict[str, Any]]) -> None:
     damage(mongo_db, 1, {"$set": {"first_seen_at": "2025-07-13", "last_seen_at": EARLIER, "crawled_at": 42}})
     assert writer.write([scraped(1)]).counts == {"repaired": 1}
-    document = mongo_db.articles.find_one({"url": url(1)})
+    document = found(mongo_db.articles.find_one({"url": url(1)}))
     assert (document["first_seen_at"], document["last_seen_at"]) == (EARLIER, RECRAWL_TIME)
 
 
-def test_changed_content_of_a_damaged_document_is_kept_as_a_version(writer: ArticleWriter, mongo_db: Database) -> None:
+def test_changed_content_of_a_damaged_document_is_kept_as_a_version(
+    writer: ArticleWriter, mongo_db: Database[dict[str, Any]]
+) -> None:
     """Damage outside the content (here the old ``seen_urls`` as a string) leaves the old content a version."""
     damage(mongo_db, 1, {"$set": {"seen_urls": url(1)}})
-    old = mongo_db.articles.find_one({"url": url(1)})
+    old = found(mongo_db.articles.find_one({"url": url(1)}))
     new = scraped(1, title="Διορθωμένος τίτλος")
     assert writer.write([new]).counts == {"repaired": 1, "versions": 1}
     (version,) = mongo_db.article_versions.find({}, {"_id": 0, "replaced_at": 0})
@@ -111,24 +113,26 @@ def test_changed_content_of_a_damaged_document_is_kept_as_a_version(writer: Arti
         "replaced_by": new.content_hash,
         "changed": {"title": old["title"]},
     }
-    document = mongo_db.articles.find_one({"url": url(1)})
+    document = found(mongo_db.articles.find_one({"url": url(1)}))
     assert document["title"] == "Διορθωμένος τίτλος"
     assert document["seen_urls"] == ["https://iproini.gr/article-1/?utm_source=x", url(1)]
 
 
-def test_damaged_content_is_replaced_without_a_version(writer: ArticleWriter, mongo_db: Database) -> None:
+def test_damaged_content_is_replaced_without_a_version(writer: ArticleWriter, mongo_db: Database[dict[str, Any]]) -> None:
     damage(mongo_db, 1, {"$set": {"title": ["not", "a", "string"]}})
     assert writer.write([scraped(1, title="Νέος τίτλος")]).counts == {"repaired": 1}
     assert mongo_db.article_versions.count_documents({}) == 0
-    assert mongo_db.articles.find_one({"url": url(1)})["title"] == "Νέος τίτλος"
+    assert found(mongo_db.articles.find_one({"url": url(1)}))["title"] == "Νέος τίτλος"
 
 
-def test_an_older_crawl_repairs_the_history_but_keeps_the_newer_content(writer: ArticleWriter, mongo_db: Database) -> None:
+def test_an_older_crawl_repairs_the_history_but_keeps_the_newer_content(
+    writer: ArticleWriter, mongo_db: Database[dict[str, Any]]
+) -> None:
     damage(mongo_db, 1, {"$set": {"seen_urls": "not a list"}})
-    stored = mongo_db.articles.find_one({"url": url(1)})
+    stored = found(mongo_db.articles.find_one({"url": url(1)}))
     older = scraped(1, crawled_at=EARLIER, title="Παλιός τίτλος", source_url="https://iproini.com/?p=1")
     assert writer.write([older]).counts == {"repaired": 1}
-    document = mongo_db.articles.find_one({"url": url(1)})
+    document = found(mongo_db.articles.find_one({"url": url(1)}))
     assert {name: document[name] for name in (*ARTICLE_FIELDS, "content_hash")} == {
         name: stored[name] for name in (*ARTICLE_FIELDS, "content_hash")
     }
@@ -136,26 +140,30 @@ def test_an_older_crawl_repairs_the_history_but_keeps_the_newer_content(writer: 
     assert document["seen_urls"] == ["https://iproini.com/?p=1", "https://iproini.gr/article-1/?utm_source=x", "not a list"]
 
 
-def test_seen_urls_alone_cannot_repair_a_document_and_go_alone_to_dead_letters(writer: ArticleWriter, mongo_db: Database) -> None:
+def test_seen_urls_alone_cannot_repair_a_document_and_go_alone_to_dead_letters(
+    writer: ArticleWriter, mongo_db: Database[dict[str, Any]]
+) -> None:
     damage(mongo_db, 1, {"$unset": {"body": ""}})
     seen_only = ArticleWrite(url(1), seen_urls={"https://iproini.gr/copy-of-1/"})
     result = writer.write([seen_only, scraped(2), ArticleWrite(url(3), seen_urls={"https://iproini.gr/copy-of-3/"})])
     assert result.counts == {"unchanged": 1, "merged": 1}
     assert result.rejected == [Rejection(seen_only, DAMAGED, "body: missing")]
-    assert "https://iproini.gr/copy-of-3/" in mongo_db.articles.find_one({"url": url(3)})["seen_urls"]
+    assert "https://iproini.gr/copy-of-3/" in found(mongo_db.articles.find_one({"url": url(3)}))["seen_urls"]
     # once a crawl has repaired the document, the same write goes through
     assert writer.write([scraped(1)]).counts == {"repaired": 1}
     assert writer.write([seen_only]).counts == {"merged": 1}
-    assert "https://iproini.gr/copy-of-1/" in mongo_db.articles.find_one({"url": url(1)})["seen_urls"]
+    assert "https://iproini.gr/copy-of-1/" in found(mongo_db.articles.find_one({"url": url(1)}))["seen_urls"]
 
 
-def test_no_version_is_kept_for_a_replacement_the_server_refuses(writer: ArticleWriter, mongo_db: Database) -> None:
+def test_no_version_is_kept_for_a_replacement_the_server_refuses(
+    writer: ArticleWriter, mongo_db: Database[dict[str, Any]]
+) -> None:
     refused = scraped(1, title="")  # the validator wants a title: the update fails after its version was kept
     result = writer.write([refused, scraped(2, title="Άλλος τίτλος")])
     assert result.counts == {"updated": 1, "versions": 1}
     assert result.rejected == [Rejection(refused, "DocumentValidationFailure")]
     assert [version["url"] for version in mongo_db.article_versions.find()] == [url(2)]
-    assert mongo_db.articles.find_one({"url": url(1)})["title"] == article(1)["title"]
+    assert found(mongo_db.articles.find_one({"url": url(1)}))["title"] == article(1)["title"]
 
 
 def test_no_version_is_kept_for_a_replacement_another_writer_beat(own_server: EmbeddedServer) -> None:
@@ -163,14 +171,14 @@ def test_no_version_is_kept_for_a_replacement_another_writer_beat(own_server: Em
     the change A→B never happened and is deleted; A writes its content again over C, keeping C."""
     race = WriteRace(own_server)  # the slow writer's versions write waits
     race.writer(race.fast).write([scraped(1, crawled_at=CRAWL_TIME)])
-    first = race.database.articles.find_one()["content_hash"]
+    first = found(race.database.articles.find_one())["content_hash"]
     mine, theirs = scraped(1, title="Τίτλος Β"), scraped(1, title="Τίτλος Γ")
     slow, fast = race.run([mine], [theirs])
     assert fast.counts == {"updated": 1, "versions": 1}
     assert slow.counts == {"conflicts": 1, "updated": 1, "versions": 1}
     transitions = {(v["content_hash"], v["replaced_by"]) for v in race.database.versions.find()}
     assert transitions == {(first, theirs.content_hash), (theirs.content_hash, mine.content_hash)}
-    assert race.database.articles.find_one()["content_hash"] == mine.content_hash
+    assert found(race.database.articles.find_one())["content_hash"] == mine.content_hash
 
 
 def test_a_repair_beaten_by_another_writer_is_planned_again(own_server: EmbeddedServer) -> None:
@@ -181,12 +189,12 @@ def test_a_repair_beaten_by_another_writer_is_planned_again(own_server: Embedded
     assert fast.counts == {"repaired": 1}
     # the slow writer's repair found the document repaired meanwhile: it is written as an update of that
     assert slow.counts == {"conflicts": 1, "updated": 1, "versions": 1}
-    assert race.database.articles.find_one()["title"] == article(1)["title"]
+    assert found(race.database.articles.find_one())["title"] == article(1)["title"]
     assert race.database.articles.count_documents({}) == 1
 
 
 def test_a_crawl_stores_every_article_when_the_store_holds_damaged_documents(
-    storage_settings: dict, mongo_db: Database, caplog: pytest.LogCaptureFixture
+    storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]], caplog: pytest.LogCaptureFixture
 ) -> None:
     crawl(storage_settings, emit([article(n) for n in range(6)]))
     damage(mongo_db, 0, {"$unset": {"content_hash": ""}})
@@ -199,7 +207,7 @@ def test_a_crawl_stores_every_article_when_the_store_holds_damaged_documents(
     assert stats["newscrawl/mongo/deadletter_count"] == 0
     assert "newscrawl/mongo/updated" not in stats and "newscrawl/mongo/versions" not in stats
     assert_well_typed(mongo_db)
-    assert mongo_db.articles.find_one({"url": url(3)})["first_seen_at"] == CRAWL_TIME
+    assert found(mongo_db.articles.find_one({"url": url(3)}))["first_seen_at"] == CRAWL_TIME
     repaired = sorted(r.getMessage() for r in caplog.records if r.getMessage().startswith("Repaired"))
     assert repaired == [
         f"Repaired the damaged stored article {url(0)} with this crawl (it had content_hash: missing)",
@@ -222,7 +230,7 @@ def replay(data_dir: Path, uri: str, database: str) -> subprocess.CompletedProce
 
 
 def test_replay_says_what_it_could_not_write_and_clears_it_once_the_store_is_repaired(
-    storage_settings: dict, mongo_uri: str, mongo_db: Database, data_dir: Path
+    storage_settings: dict[str, Any], mongo_uri: str, mongo_db: Database[dict[str, Any]], data_dir: Path
 ) -> None:
     crawl(storage_settings, emit([article(1), article(2)]))
     damage(mongo_db, 1, {"$unset": {"body": ""}})
@@ -247,7 +255,7 @@ def test_replay_says_what_it_could_not_write_and_clears_it_once_the_store_is_rep
     process = replay(data_dir, mongo_uri, mongo_db.name)
     assert process.returncode == 0, process.stderr
     assert process.stdout.splitlines()[-1] == f"{letters.path}: 2 records replayed (1 merged, 1 unchanged); moved to replayed/"
-    assert "https://iproini.gr/copy-of-1/" in mongo_db.articles.find_one({"url": url(1)})["seen_urls"]
+    assert "https://iproini.gr/copy-of-1/" in found(mongo_db.articles.find_one({"url": url(1)}))["seen_urls"]
     assert_well_typed(mongo_db)
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 import pytest
 from pymongo.database import Database
 
 from newscrawl.pipelines import DedupePipeline, DuplicateContent, DuplicateUrl
-from tests.mongo import article, crawl, emit
+from tests.mongo import article, crawl, emit, found
 
 
 def test_same_url_is_a_duplicate() -> None:
@@ -57,7 +58,7 @@ def test_memory_holds_digests_not_items() -> None:
 
 @pytest.mark.parametrize("batch_size", [100, 1], ids=["kept-article-still-buffered", "kept-article-already-written"])
 def test_duplicate_urls_are_added_to_the_kept_document(
-    storage_settings: dict, mongo_db: Database, caplog: pytest.LogCaptureFixture, batch_size: int
+    storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]], caplog: pytest.LogCaptureFixture, batch_size: int
 ) -> None:
     kept = article(1)
     items = [
@@ -74,7 +75,7 @@ def test_duplicate_urls_are_added_to_the_kept_document(
     # both duplicates are found before the next flush: one $addToSet carries their URLs
     assert stats.get("newscrawl/mongo/merged", 0) == (1 if batch_size == 1 else 0)
     assert mongo_db.articles.count_documents({}) == 2
-    document = mongo_db.articles.find_one({"url": "https://www.iproini.com/article-1/"})
+    document = found(mongo_db.articles.find_one({"url": "https://www.iproini.com/article-1/"}))
     assert sorted(document["seen_urls"]) == [
         "https://i-proini.gr/copy-9/",
         "https://iproini.gr/article-1/?utm_source=x",

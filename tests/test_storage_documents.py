@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bson import DatetimeMS, ObjectId
@@ -28,7 +29,7 @@ DOCS = [Path(__file__).resolve().parent.parent / "docs" / page for page in PAGES
 RECEIVED = datetime(2025, 7, 17, 8, 30, tzinfo=UTC)
 
 
-def fields_of(item: object) -> dict:
+def fields_of(item: object) -> dict[str, Any]:
     return article_fields(item, site="iproini", received_at=RECEIVED)
 
 
@@ -151,7 +152,7 @@ def test_the_quick_check_of_stored_documents_says_what_the_schema_says() -> None
     """:func:`is_valid_stored_document` spares reading a stored document with jsonschema (80 µs); it must
     accept exactly what the schema accepts: every field given every kind of value, left out, or added."""
     healthy = {"_id": ObjectId(), **ArticleWrite.scraped(fields_of(article(1))).document(RECEIVED)}
-    variants = [healthy, {**healthy, "legacy": 1}, [healthy], "document"]
+    variants: list[object] = [healthy, {**healthy, "legacy": 1}, [healthy], "document"]
     variants += [{key: value for key, value in healthy.items() if key != name} for name in healthy]
     variants += [{**healthy, name: value} for name in healthy for value in ANY_VALUES]
     verdicts = [(is_valid_stored_document(doc), STORED_DOCUMENT.is_valid(doc)) for doc in variants]

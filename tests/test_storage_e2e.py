@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from pymongo import MongoClient
 from pymongo.database import Database
@@ -28,7 +29,7 @@ def crawl_fixture_site(server: FixtureServer, data_dir: Path, **settings: str) -
     return result
 
 
-def assert_documents_match(documents: list[dict], expected: dict[str, dict]) -> None:
+def assert_documents_match(documents: list[dict[str, Any]], expected: dict[str, dict[str, Any]]) -> None:
     assert len(documents) == len(expected)
     assert {doc["url"] for doc in documents} == set(expected)
     for doc in documents:
@@ -45,7 +46,7 @@ def assert_documents_match(documents: list[dict], expected: dict[str, dict]) -> 
         assert doc["source_url"] in doc["seen_urls"]
 
 
-def test_fixture_crawl_into_mongo_uri_twice(mongo_uri: str, mongo_db: Database, tmp_path: Path) -> None:
+def test_fixture_crawl_into_mongo_uri_twice(mongo_uri: str, mongo_db: Database[dict[str, Any]], tmp_path: Path) -> None:
     expected_articles = IPROINI.expected
     with FixtureServer("iproini") as server:
         result = crawl_fixture_site(server, tmp_path, MONGO_URI=mongo_uri, MONGO_DATABASE=mongo_db.name)
@@ -71,7 +72,7 @@ def test_fixture_crawl_into_the_embedded_default(tmp_path: Path) -> None:
     database = copy_database_name("newscrawl", server.url)
     assert f"MongoDB storage: embedded store {tmp_path / 'mongo'} (database {database}," in result.text
     store = EmbeddedServer(tmp_path / "mongo")
-    client = MongoClient(store.start(), tz_aware=True)
+    client: MongoClient[dict[str, Any]] = MongoClient(store.start(), tz_aware=True)
     try:
         assert_documents_match(list(client[database].articles.find()), expected_articles)
         assert "newscrawl" not in client.list_database_names()

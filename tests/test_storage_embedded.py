@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pymongo import MongoClient
@@ -85,7 +86,7 @@ def test_crawl_without_mongo_uri_stores_into_the_embedded_store(tmp_path: Path, 
     stats = crawl(settings, emit([article(n, crawled_at=RECRAWL_TIME) for n in range(5)]))
     assert (stats["newscrawl/mongo/unchanged"], stats["newscrawl/mongo/inserted"]) == (4, 1)
     server = EmbeddedServer(tmp_path / "mongo")
-    client = MongoClient(server.start(), tz_aware=True)
+    client: MongoClient[dict[str, Any]] = MongoClient(server.start(), tz_aware=True)
     try:
         documents = list(client.newscrawl.articles.find({}, {"first_seen_at": 1, "last_seen_at": 1}))
         assert len(documents) == 5
@@ -118,7 +119,7 @@ def test_serve_command_shares_the_store(tmp_path: Path) -> None:
             f"Serving the embedded store {tmp_path / 'mongo'} on mongodb://127.0.0.1:{port}/ until Ctrl-C. "
             f"Query it with: mongosh mongodb://127.0.0.1:{port}/newscrawl\n"
         )
-        client = MongoClient(f"mongodb://127.0.0.1:{port}/")
+        client: MongoClient[dict[str, Any]] = MongoClient(f"mongodb://127.0.0.1:{port}/")
         assert client.newscrawl.articles.count_documents({"language": "el"}) == 3
         client.close()
         # while it is served, a crawl cannot open the store itself and says what to do
@@ -153,7 +154,7 @@ def test_replay_into_the_embedded_store_keeps_what_is_refused_again(tmp_path: Pa
     )
     assert letters.path.exists()
     server = EmbeddedServer(tmp_path / "mongo")
-    client = MongoClient(server.start())
+    client: MongoClient[dict[str, Any]] = MongoClient(server.start())
     assert sorted(doc["url"] for doc in client.newscrawl.articles.find()) == [write.url for write in good]
     client.close()
     server.stop()

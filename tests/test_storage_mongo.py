@@ -20,17 +20,17 @@ from newscrawl.storage.documents import ArticleWrite, article_fields, utc
 from newscrawl.storage.embedded import EmbeddedServer
 from newscrawl.storage.schema import ARTICLE_SCHEMA
 from newscrawl.storage.writer import ArticleWriter
-from tests.mongo import CRAWL_TIME, STORED_FIELDS, article, crawl, emit, wait_until
+from tests.mongo import CRAWL_TIME, STORED_FIELDS, article, crawl, emit, found, wait_until
 
 RECRAWL_TIME = CRAWL_TIME + timedelta(days=1)
 
 
-def test_documents_have_the_schema_and_bson_types(storage_settings: dict, mongo_db: Database) -> None:
+def test_documents_have_the_schema_and_bson_types(storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]]) -> None:
     items = [article(1), article(2, modified_at=datetime(2025, 7, 17, 1, 2, 3, 987654), description=None)]
     started = utc(datetime.now(UTC))
     stats = crawl(storage_settings, emit(items))
     assert stats["newscrawl/mongo/inserted"] == 2
-    fields = list(mongo_db.articles.find_one({"url": "https://www.iproini.com/article-2/"}))
+    fields = list(found(mongo_db.articles.find_one({"url": "https://www.iproini.com/article-2/"})))
     assert fields == STORED_FIELDS
     # the server's own names for the stored BSON types
     (types,) = mongo_db.articles.aggregate(
@@ -48,7 +48,7 @@ def test_documents_have_the_schema_and_bson_types(storage_settings: dict, mongo_
         "content_hash": "string",
         "updated_at": "date",
     }
-    stored = mongo_db.articles.find_one({"url": "https://www.iproini.com/article-2/"}, {"_id": 0})
+    stored = found(mongo_db.articles.find_one({"url": "https://www.iproini.com/article-2/"}, {"_id": 0}))
     assert started <= stored.pop("updated_at") <= datetime.now(UTC)  # when it was written
     assert stored == {
         **article_fields(items[1], site="unused", received_at=RECRAWL_TIME),
@@ -62,7 +62,7 @@ def test_documents_have_the_schema_and_bson_types(storage_settings: dict, mongo_
     assert mongo_db.articles.count_documents({"published_at": {"$type": "date"}}) == 2
 
 
-def test_indexes_and_validator_are_in_place(storage_settings: dict, mongo_db: Database) -> None:
+def test_indexes_and_validator_are_in_place(storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]]) -> None:
     crawl(storage_settings, emit([article(1)]))
     indexes = {name: (spec["key"], spec.get("unique", False)) for name, spec in mongo_db.articles.index_information().items()}
     assert indexes == {
@@ -80,7 +80,7 @@ def test_indexes_and_validator_are_in_place(storage_settings: dict, mongo_db: Da
     (info,) = mongo_db.list_collections(filter={"name": "articles"})
     assert info["options"]["validator"] == {"$jsonSchema": ARTICLE_SCHEMA}
     assert info["options"]["validationLevel"] == "strict"
-    good = mongo_db.articles.find_one({}, {"_id": 0})
+    good = found(mongo_db.articles.find_one({}, {"_id": 0}))
     with pytest.raises(WriteError) as rejected:
         mongo_db.articles.insert_one({**good, "url": "https://www.iproini.com/other/", "published_at": "2025-07-16"})
     assert rejected.value.code == 121
@@ -88,7 +88,9 @@ def test_indexes_and_validator_are_in_place(storage_settings: dict, mongo_db: Da
         mongo_db.articles.insert_one({**good, "url": "https://www.iproini.com/other/", "extra": 1})
 
 
-def test_validator_is_added_to_an_existing_collection(storage_settings: dict, mongo_db: Database) -> None:
+def test_validator_is_added_to_an_existing_collection(
+    storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]]
+) -> None:
     mongo_db.create_collection("articles")
     mongo_db.articles.create_index("url", name="url_unique", unique=True)
     crawl(storage_settings, emit([article(1)]))
@@ -99,7 +101,9 @@ def test_validator_is_added_to_an_existing_collection(storage_settings: dict, mo
     assert mongo_db.articles.count_documents({}) == 1
 
 
-def test_recrawl_is_idempotent_and_touches_only_last_seen_at(storage_settings: dict, mongo_db: Database) -> None:
+def test_recrawl_is_idempotent_and_touches_only_last_seen_at(
+    storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]]
+) -> None:
     items = [article(n) for n in range(5)]
     crawl(storage_settings, emit(items))
     before = {doc["url"]: doc for doc in mongo_db.articles.find()}
@@ -113,7 +117,9 @@ def test_recrawl_is_idempotent_and_touches_only_last_seen_at(storage_settings: d
     assert mongo_db.article_versions.count_documents({}) == 0
 
 
-def test_documents_stored_before_the_extractor_field_are_still_updated(storage_settings: dict, mongo_db: Database) -> None:
+def test_documents_stored_before_the_extractor_field_are_still_updated(
+    storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]]
+) -> None:
     """The validator checks updates too: a field items gained later must not make older documents unwritable."""
     crawl(storage_settings, emit([article(1), article(2)]))
     mongo_db.articles.update_many({}, {"$unset": {"extractor": ""}})  # as stored before the field existed
@@ -131,9 +137,11 @@ def test_documents_stored_before_the_extractor_field_are_still_updated(storage_s
     assert mongo_db.article_versions.count_documents({}) == 1
 
 
-def test_changed_content_updates_and_keeps_the_previous_version(storage_settings: dict, mongo_db: Database) -> None:
+def test_changed_content_updates_and_keeps_the_previous_version(
+    storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]]
+) -> None:
     crawl(storage_settings, emit([article(n) for n in range(3)]))
-    old = mongo_db.articles.find_one({"url": "https://www.iproini.com/article-1/"})
+    old = found(mongo_db.articles.find_one({"url": "https://www.iproini.com/article-1/"}))
     recrawl = [
         article(0, crawled_at=RECRAWL_TIME),
         article(
@@ -151,7 +159,7 @@ def test_changed_content_updates_and_keeps_the_previous_version(storage_settings
         stats["newscrawl/mongo/unchanged"],
         stats["newscrawl/mongo/versions"],
     ) == (1, 2, 1)
-    new = mongo_db.articles.find_one({"url": "https://www.iproini.com/article-1/"})
+    new = found(mongo_db.articles.find_one({"url": "https://www.iproini.com/article-1/"}))
     assert new["body"] == "Διορθωμένο κείμενο." and new["tags"] == ["Νέα Υόρκη"]
     assert new["_id"] == old["_id"]
     assert new["first_seen_at"] == CRAWL_TIME and new["last_seen_at"] == new["crawled_at"] == RECRAWL_TIME
@@ -173,7 +181,7 @@ def test_changed_content_updates_and_keeps_the_previous_version(storage_settings
     assert mongo_db.article_versions.count_documents({}) == 1
 
 
-def test_an_older_crawl_does_not_overwrite_newer_content(mongo_db: Database) -> None:
+def test_an_older_crawl_does_not_overwrite_newer_content(mongo_db: Database[dict[str, Any]]) -> None:
     """A dead letter replayed after a later crawl stored newer content keeps the newer content."""
     writer = ArticleWriter(mongo_db.articles, mongo_db.article_versions)
     newer = ArticleWrite.scraped(
@@ -182,14 +190,16 @@ def test_an_older_crawl_does_not_overwrite_newer_content(mongo_db: Database) -> 
     older = ArticleWrite.scraped(article_fields(article(1, source_url="https://iproini.com/x"), site="", received_at=CRAWL_TIME))
     assert writer.write([newer]).counts == {"inserted": 1}
     assert writer.write([older]).counts == {"stale": 1}
-    document = mongo_db.articles.find_one()
+    document = found(mongo_db.articles.find_one())
     assert document["title"] == "Νεότερος"
     assert document["first_seen_at"] == CRAWL_TIME and document["last_seen_at"] == RECRAWL_TIME
     assert "https://iproini.com/x" in document["seen_urls"]
     assert mongo_db.article_versions.count_documents({}) == 0
 
 
-def test_writes_are_batched(storage_settings: dict, mongo_db: Database, mongo_commands: list[str]) -> None:
+def test_writes_are_batched(
+    storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]], mongo_commands: list[str]
+) -> None:
     count, batch_size = 250, 100
     stats = crawl({**storage_settings, "MONGO_BATCH_SIZE": batch_size}, emit([article(n) for n in range(count)]))
     assert stats["newscrawl/mongo/inserted"] == count
@@ -209,7 +219,7 @@ def test_writes_are_batched(storage_settings: dict, mongo_db: Database, mongo_co
     assert mongo_db.articles.count_documents({}) == count
 
 
-def test_a_slow_crawl_is_flushed_by_time(storage_settings: dict, mongo_db: Database) -> None:
+def test_a_slow_crawl_is_flushed_by_time(storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]]) -> None:
     stored_during_crawl = []
 
     async def script(spider: scrapy.Spider) -> AsyncIterator[Any]:
@@ -224,17 +234,17 @@ def test_a_slow_crawl_is_flushed_by_time(storage_settings: dict, mongo_db: Datab
     assert stats["newscrawl/mongo/inserted"] == 3
 
 
-def test_dict_items_are_stored(storage_settings: dict, mongo_db: Database) -> None:
+def test_dict_items_are_stored(storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]]) -> None:
     item = {"url": "https://www.iproini.com/plain/", "title": "Plain", "body": "Text.", "crawled_at": CRAWL_TIME}
     crawl(storage_settings, emit([item]))
-    document = mongo_db.articles.find_one({}, {"_id": 0, "content_hash": 0})
+    document = found(mongo_db.articles.find_one({}, {"_id": 0, "content_hash": 0}))
     assert document["site"] == "synthetic"  # the spider's name
     assert document["authors"] == [] and document["published_at"] is None
     assert document["seen_urls"] == ["https://www.iproini.com/plain/"]
 
 
 def test_documents_the_server_refuses_go_to_the_dead_letter_file(
-    storage_settings: dict, mongo_db: Database, data_dir: Any
+    storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]], data_dir: Any
 ) -> None:
     items = [article(1), article(2, url="urn:not-a-web-address"), article(3)]
     # kept by the validation pipeline (which would drop it), so that the server's validator refuses it
@@ -252,7 +262,7 @@ def test_documents_the_server_refuses_go_to_the_dead_letter_file(
 def test_a_server_refusing_validators_is_reported_and_storage_goes_on(
     own_server: EmbeddedServer, data_dir: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    admin = MongoClient(own_server.uri)
+    admin: MongoClient[dict[str, Any]] = MongoClient(own_server.uri)
     admin.admin.command(
         "configureFailPoint",
         "failCommand",

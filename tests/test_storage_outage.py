@@ -25,7 +25,7 @@ from newscrawl.storage.replay import replay_file
 from newscrawl.storage.retry import RetryPolicy
 from tests.conftest import run_scrapy
 from tests.harness import crawl_settings
-from tests.mongo import article, crawl, emit, in_thread, wait_until
+from tests.mongo import article, crawl, emit, found, in_thread, wait_until
 from tools.fixture_server import FixtureServer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,7 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def replay_command(*args: str) -> subprocess.CompletedProcess:
+def replay_command(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "newscrawl.storage", *args],
         cwd=PROJECT_ROOT,
@@ -51,7 +51,9 @@ def dead_letter_records(data_dir: Path) -> list[Any]:
     return [letter for path in sorted((data_dir / "deadletter").glob("*.jsonl")) for letter in read_dead_letters(path)]
 
 
-def test_unreachable_server_stops_the_crawl_before_it_starts(storage_settings: dict, caplog: pytest.LogCaptureFixture) -> None:
+def test_unreachable_server_stops_the_crawl_before_it_starts(
+    storage_settings: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
     port = closed_port()
     started = []
 
@@ -99,7 +101,7 @@ def test_unreachable_server_makes_scrapy_crawl_exit_non_zero_without_a_request(t
     ids=["primary-step-down", "connection-lost"],
 )
 def test_transient_failures_are_retried(
-    own_server: EmbeddedServer, data_dir: Path, failure: dict, reason: str, caplog: pytest.LogCaptureFixture
+    own_server: EmbeddedServer, data_dir: Path, failure: dict[str, Any], reason: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     # A quick heartbeat so the driver notices the "new primary" within the test's short timeouts.
     uri = own_server.uri + "?heartbeatFrequencyMS=500"
@@ -110,7 +112,7 @@ def test_transient_failures_are_retried(
         "MONGO_RETRY_ATTEMPTS": 3,
         "MONGO_RETRY_BACKOFF": 0.05,
     }
-    admin = MongoClient(own_server.uri)
+    admin: MongoClient[dict[str, Any]] = MongoClient(own_server.uri)
     # twice: once for the driver's own retryable-write retry, once for the pipeline's first attempt
     admin.admin.command("configureFailPoint", "failCommand", mode={"times": 2}, data={"failCommands": ["insert"], **failure})
     with caplog.at_level(logging.WARNING):
@@ -137,7 +139,7 @@ def test_a_persistent_failure_is_dead_lettered_then_replayed(
         "MONGO_RETRY_BACKOFF": 0.05,
         "MONGO_BATCH_SIZE": 4,
     }
-    admin = MongoClient(own_server.uri)
+    admin: MongoClient[dict[str, Any]] = MongoClient(own_server.uri)
     crawl(settings, emit([article(n) for n in range(4)]))  # stored: the recrawl below finds them unchanged
     admin.admin.command(
         "configureFailPoint",
@@ -169,7 +171,7 @@ def test_a_persistent_failure_is_dead_lettered_then_replayed(
     assert process.returncode == 0, process.stderr
     assert process.stdout.splitlines()[-1].startswith(f"{path}: {len(letters)} records replayed (")
     assert admin.outage.articles.count_documents({}) == 10
-    document = admin.outage.articles.find_one({"url": "https://www.iproini.com/article-3/"})
+    document = found(admin.outage.articles.find_one({"url": "https://www.iproini.com/article-3/"}))
     assert "https://www.iproini.com/article-20/" in document["seen_urls"]
     assert not path.exists() and (path.parent / "replayed" / path.name).exists()
     assert replay_command("--data-dir", str(data_dir), "replay", "--uri", own_server.uri).stdout == (
@@ -210,7 +212,7 @@ def test_outage_mid_crawl_loses_nothing(own_server: EmbeddedServer, data_dir: Pa
             yield item
 
     stats = crawl(settings, script)
-    admin = MongoClient(own_server.uri)
+    admin: MongoClient[dict[str, Any]] = MongoClient(own_server.uri)
     stored = {doc["url"] for doc in admin.outage.articles.find({}, {"url": 1})}
     letters = dead_letter_records(data_dir)
     dead_lettered = [letter.write.url for letter in letters if letter.write.fields]

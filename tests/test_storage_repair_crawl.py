@@ -29,14 +29,14 @@ DAMAGE: list[dict[str, Any]] = [
 DELETED = 3
 
 
-def crawl(server: FixtureServer, mongo_uri: str, database: Database, data_dir: Path) -> Crawl:
+def crawl(server: FixtureServer, mongo_uri: str, database: Database[dict[str, Any]], data_dir: Path) -> Crawl:
     settings = {"MONGO_URI": mongo_uri, "MONGO_DATABASE": database.name, "NEWSCRAWL_DATA_DIR": str(data_dir)}
     result = run(IPROINI.spider, settings, base_url=server.url, full="0")
     assert result.error is None and result.stat("finish_reason", None) == "finished"
     return result
 
 
-def test_one_crawl_repairs_a_damaged_store(mongo_uri: str, mongo_db: Database, tmp_path: Path) -> None:
+def test_one_crawl_repairs_a_damaged_store(mongo_uri: str, mongo_db: Database[dict[str, Any]], tmp_path: Path) -> None:
     expected = IPROINI.expected
     urls = sorted(expected)
     damaged, deleted = urls[: len(DAMAGE)], urls[len(DAMAGE) : len(DAMAGE) + DELETED]

@@ -20,12 +20,12 @@ EARLIER = CRAWL_TIME - timedelta(days=2)
 OLDER_CRAWL = CRAWL_TIME - timedelta(days=1)
 
 
-def updated_at(database: Database) -> dict[str, Any]:
+def updated_at(database: Database[dict[str, Any]]) -> dict[str, Any]:
     return {doc["url"]: doc.get("updated_at") for doc in database.articles.find()}
 
 
 @pytest.fixture
-def writer(mongo_db: Database) -> ArticleWriter:
+def writer(mongo_db: Database[dict[str, Any]]) -> ArticleWriter:
     """A writer on a validated store holding articles 0 to 4, crawled at CRAWL_TIME and written at EARLIER."""
     bootstrap.prepare(mongo_db, "articles", "article_versions")
     writer = ArticleWriter(mongo_db.articles, mongo_db.article_versions)
@@ -37,7 +37,7 @@ def writer(mongo_db: Database) -> ArticleWriter:
     return writer
 
 
-def test_only_an_insert_or_a_content_change_moves_it(writer: ArticleWriter, mongo_db: Database) -> None:
+def test_only_an_insert_or_a_content_change_moves_it(writer: ArticleWriter, mongo_db: Database[dict[str, Any]]) -> None:
     before = utc(datetime.now(UTC))
     result = writer.write(
         [
@@ -54,7 +54,9 @@ def test_only_an_insert_or_a_content_change_moves_it(writer: ArticleWriter, mong
     assert before <= stamps[url(1)] == stamps[url(9)] <= datetime.now(UTC)
 
 
-def test_documents_stored_before_it_validate_and_get_it_on_their_next_write(writer: ArticleWriter, mongo_db: Database) -> None:
+def test_documents_stored_before_it_validate_and_get_it_on_their_next_write(
+    writer: ArticleWriter, mongo_db: Database[dict[str, Any]]
+) -> None:
     mongo_db.articles.update_many({}, {"$unset": {"updated_at": ""}})  # as stored before the field existed
     result = writer.write(
         [
@@ -76,7 +78,7 @@ def test_documents_stored_before_it_validate_and_get_it_on_their_next_write(writ
     assert stamps[url(1)] > RECRAWL_TIME
 
 
-def test_a_repair_moves_it_only_when_the_content_changes(writer: ArticleWriter, mongo_db: Database) -> None:
+def test_a_repair_moves_it_only_when_the_content_changes(writer: ArticleWriter, mongo_db: Database[dict[str, Any]]) -> None:
     for n, update in [
         (0, {"$set": {"seen_urls": "https://iproini.gr/article-0/"}}),  # the content intact
         (1, {"$unset": {"content_hash": ""}}),  # the content intact, its hash lost

@@ -7,14 +7,14 @@ from newscrawl.bylines import split_byline
 from newscrawl.text import clean_text, detect_language, element_set, paragraphs
 
 
-def test_clean_text_collapses_whitespace_and_drops_invisible_characters():
+def test_clean_text_collapses_whitespace_and_drops_invisible_characters() -> None:
     assert clean_text("  Hello\u00a0\n\t world\u200b \ufeff") == "Hello world"
     assert clean_text("Κυ\u0301προς") == "Κύπρος"  # NFC
     assert clean_text(" \n ") is None
     assert clean_text(None) is None
 
 
-def test_paragraphs_skip_boilerplate_scripts_and_figures():
+def test_paragraphs_skip_boilerplate_scripts_and_figures() -> None:
     html = """<div class="c">
       <p>First <b>para</b>graph.</p>
       <div class="td-a-rec"><a class="td_spot_img_all"><img alt="spot_img"></a> Ad text</div>
@@ -63,7 +63,7 @@ def test_paragraphs_skip_boilerplate_scripts_and_figures():
         ("Των Γιώργου Αλεξίου και Νίκου Σταύρου", ["Γιώργου Αλεξίου", "Νίκου Σταύρου"], ""),
     ],
 )
-def test_bylines(paragraph, authors, rest):
+def test_bylines(paragraph: str, authors: list[str], rest: str) -> None:
     assert split_byline(paragraph) == (authors, rest)
 
 
@@ -77,11 +77,11 @@ def test_bylines(paragraph, authors, rest):
         "Βy",
     ],
 )
-def test_sentences_are_not_bylines(paragraph):
+def test_sentences_are_not_bylines(paragraph: str) -> None:
     assert split_byline(paragraph) is None
 
 
-def test_language_from_the_alphabet():
+def test_language_from_the_alphabet() -> None:
     assert detect_language("Turkey says it will not turn back from Russian S-400s") == "en"
     assert detect_language("Η κυβέρνηση ανακοίνωσε νέα μέτρα για την ΕΕ") == "el"
     assert detect_language("1234 !!") is None
@@ -98,11 +98,11 @@ def test_language_from_the_alphabet():
         ("Η NATO και η EU ζήτησαν από την Άγκυρα να σεβαστεί το διεθνές δίκαιο", "el"),
     ],
 )
-def test_language_is_the_majority_alphabet_ties_going_to_greek(text, language):
+def test_language_is_the_majority_alphabet_ties_going_to_greek(text: str, language: str) -> None:
     assert detect_language(text) == language
 
 
-def test_a_walk_of_deeply_nested_elements_needs_no_recursion():
+def test_a_walk_of_deeply_nested_elements_needs_no_recursion() -> None:
     depth = 900  # 1,800 levels: past Python's recursion limit, within what libxml2 builds (2,048)
     html = "<div class='c'>" + "<div><span>" * depth + "<p>Deep text</p>" + "</span></div>" * depth + "<p>After</p></div>"
     container = Selector(text=html).css("div.c")[0]

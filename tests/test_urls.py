@@ -27,7 +27,7 @@ def urls() -> SiteUrls:
         "  https://www.iproini.com/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s/?amp=1 ",
     ],
 )
-def test_every_variant_of_a_post_url_has_one_canonical_form(urls, variant):
+def test_every_variant_of_a_post_url_has_one_canonical_form(urls: SiteUrls, variant: str) -> None:
     assert urls.canonical(variant) == CANONICAL
 
 
@@ -40,29 +40,29 @@ def test_every_variant_of_a_post_url_has_one_canonical_form(urls, variant):
         "http://iproini.gr/επιστροφή",
     ],
 )
-def test_greek_slugs_are_percent_encoded_with_lowercase_hex(urls, variant):
+def test_greek_slugs_are_percent_encoded_with_lowercase_hex(urls: SiteUrls, variant: str) -> None:
     assert urls.canonical(variant) == GREEK
 
 
-def test_shortlink_keeps_its_post_id(urls):
+def test_shortlink_keeps_its_post_id(urls: SiteUrls) -> None:
     assert urls.canonical("http://iproini.gr/?p=12345&utm_campaign=x") == "https://www.iproini.com/?p=12345"
 
 
 @pytest.mark.parametrize(
     "url", ["https://www.google.com/x/", "mailto:desk@iproini.com", "javascript:void(0)", "https://notiproini.com/a/"]
 )
-def test_off_site_links_have_no_canonical_url(urls, url):
+def test_off_site_links_have_no_canonical_url(urls: SiteUrls, url: str) -> None:
     assert urls.canonical(url) is None
 
 
-def test_files_get_no_trailing_slash(urls):
+def test_files_get_no_trailing_slash(urls: SiteUrls) -> None:
     assert (
         urls.canonical("http://iproini.gr/wp-content/uploads/2025/07/a.jpg")
         == "https://www.iproini.com/wp-content/uploads/2025/07/a.jpg"
     )
 
 
-def test_base_url_maps_a_mirror_to_production_and_back():
+def test_base_url_maps_a_mirror_to_production_and_back() -> None:
     urls = SiteUrls(IproiniSpider.origin, IproiniSpider.domains, "http://127.0.0.1:8123/")
     assert urls.canonical("http://127.0.0.1:8123/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s") == CANONICAL
     assert urls.to_crawl(CANONICAL) == "http://127.0.0.1:8123/kalin-turkey-says-it-will-not-turn-back-from-russian-s-400s/"
@@ -71,17 +71,17 @@ def test_base_url_maps_a_mirror_to_production_and_back():
     assert "127.0.0.1" in urls.allowed_domains and "i-proini.gr" in urls.allowed_domains
 
 
-def test_base_url_must_be_an_origin():
+def test_base_url_must_be_an_origin() -> None:
     with pytest.raises(ValueError, match="base_url"):
         SiteUrls(IproiniSpider.origin, IproiniSpider.domains, "127.0.0.1:8000")
 
 
-def test_normalize_path_is_idempotent():
+def test_normalize_path_is_idempotent() -> None:
     path = "/%ce%b5-a%20b/"
     assert normalize_path(normalize_path(path)) == normalize_path(path) == "/%ce%b5-a%20b/"
 
 
-def test_is_crawled_origin_tells_the_live_site_from_a_copy():
+def test_is_crawled_origin_tells_the_live_site_from_a_copy() -> None:
     live = SiteUrls(IproiniSpider.origin, IproiniSpider.domains)
     copy = SiteUrls(IproiniSpider.origin, IproiniSpider.domains, "http://127.0.0.1:8000")
     assert live.is_crawled_origin("http://i-proini.gr/a/") and not live.is_crawled_origin("http://127.0.0.1:8000/a/")
@@ -104,7 +104,7 @@ def test_is_crawled_origin_tells_the_live_site_from_a_copy():
         ("javascript:alert(1)", False),
     ],
 )
-def test_a_copy_is_one_origin_scheme_host_and_port(url, on_copy):
+def test_a_copy_is_one_origin_scheme_host_and_port(url: str, on_copy: bool) -> None:
     copy = SiteUrls(IproiniSpider.origin, IproiniSpider.domains, "http://127.0.0.1:8000")
     assert copy.is_crawled_origin(url) is on_copy
 
@@ -121,6 +121,6 @@ def test_a_copy_is_one_origin_scheme_host_and_port(url, on_copy):
         ("https://iproini.com.example.org/a/", False),
     ],
 )
-def test_the_live_site_is_its_domains_on_the_default_ports(url, on_live):
+def test_the_live_site_is_its_domains_on_the_default_ports(url: str, on_live: bool) -> None:
     live = SiteUrls(IproiniSpider.origin, IproiniSpider.domains)
     assert live.is_crawled_origin(url) is on_live

@@ -93,7 +93,7 @@ def test_what_storage_cannot_take_is_dropped_with_its_fields(item: Any, reason: 
 
 
 def test_in_a_crawl_each_article_is_validated_once_and_drops_are_one_line(
-    storage_settings: dict[str, Any], mongo_db: Database, caplog: pytest.LogCaptureFixture
+    storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]], caplog: pytest.LogCaptureFixture
 ) -> None:
     items = [
         article(1),
