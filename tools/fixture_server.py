@@ -301,6 +301,11 @@ class _Server(ThreadingHTTPServer):
     requests: list[str]
     request_log: list[tuple[float, str]]
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser closing a keep-alive connection mid-read is routine, not worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class FixtureServer:
     """A running fixture server of one site; use as a context manager. ``url`` is its origin.
