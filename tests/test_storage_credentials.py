@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import subprocess
 import sys
@@ -81,6 +82,30 @@ def test_log_records_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
     assert PASSWORD not in caplog.text
     assert "mongodb://u:***@h/" in caplog.text
     assert caplog.records[1].getMessage() == "at 100% of mongodb://u:***@h/"
+
+
+def test_a_record_no_handler_emits_is_never_formatted() -> None:
+    install_log_redaction()
+    logger = logging.getLogger("tests.redaction.quiet")
+    logger.propagate, logger.level = False, logging.DEBUG
+    handler = logging.StreamHandler(io.StringIO())
+    handler.setLevel(logging.INFO)  # as the console drops DEBUG records
+    logger.addHandler(handler)
+    formatted = []
+
+    class Item:
+        def __str__(self) -> str:
+            formatted.append(self)
+            return f"mongodb://u:{PASSWORD}@h/"
+
+    try:
+        logger.debug("Scraped %s", Item())
+        assert formatted == []
+        logger.info("Stored %s", Item())
+    finally:
+        logger.removeHandler(handler)
+    assert len(formatted) == 1
+    assert handler.stream.getvalue() == "Stored mongodb://u:***@h/\n"
 
 
 @pytest.fixture
