@@ -13,7 +13,7 @@ from scrapy.utils.test import get_crawler
 
 from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.pipelines import InvalidArticle, ValidatePipeline
-from newscrawl.pipelines.validate import ArticleValidator, json_form
+from newscrawl.pipelines.validate import FORMATS, ArticleValidator, json_form
 from newscrawl.storage.schema import ARTICLE_ITEM_SCHEMA, ARTICLE_SCHEMA
 from tests.mongo import article, crawl, emit
 
@@ -74,6 +74,29 @@ def test_missing_and_extra_fields_of_plain_dict_items() -> None:
     item = {**json_form(article(1)), "_validation": {}}
     del item["site"], item["language"]
     assert ArticleValidator().errors(item) == {"site": ["missing"], "language": ["missing"], "_validation": ["unexpected"]}
+
+
+#: a value of every kind an item's field could hold in its JSON form, well-formed or not
+ANY_JSON_VALUES = [
+    None, "", "x", "https://www.iproini.com/a/", "https://www.iproini.com/a b/", "ftp://x/", "//x",
+    "2025-07-16T12:05:41+00:00", "2025-07-16T12:05:41", "2025-07-16", 1, 1.5, True, [], ["x"], [1], [None],
+    ["https://www.iproini.com/a/"], ["https://www.iproini.com/a b/"], {}, {"x": 1},
+]  # fmt: skip
+
+
+def test_the_quick_check_of_items_says_what_the_schema_says() -> None:
+    """Each article is validated by a quick check, and by jsonschema only when it refuses: the check must
+    accept exactly what the schema (with its formats) accepts: every field given every kind of value,
+    left out, or added."""
+    healthy = json_form(article(1))
+    variants: list[dict[str, Any]] = [healthy, {**healthy, "_validation": {}}]
+    variants += [{key: value for key, value in healthy.items() if key != name} for name in healthy]
+    variants += [{**healthy, name: value} for name in healthy for value in ANY_JSON_VALUES]
+    validator = ArticleValidator()
+    schema = Draft202012Validator(ARTICLE_ITEM_SCHEMA, format_checker=FORMATS)
+    verdicts = [(validator.errors(item) == {}, schema.is_valid(item)) for item in variants]
+    assert [quick for quick, _ in verdicts] == [full for _, full in verdicts]
+    assert (sum(valid for valid, _ in verdicts), len(verdicts)) == (81, 354)  # both kinds, many of each
 
 
 @pytest.mark.parametrize(

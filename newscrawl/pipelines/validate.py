@@ -33,7 +33,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from newscrawl.storage.schema import ARTICLE_ITEM_SCHEMA, describe_errors, errors_by_field
+from newscrawl.storage.schema import ARTICLE_ITEM_SCHEMA, JSON_TYPES, QuickCheck, describe_errors, errors_by_field
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +70,12 @@ class ArticleValidator:
 
     def __init__(self, schema: dict[str, Any] = ARTICLE_ITEM_SCHEMA):
         self._validator = Draft202012Validator(schema, format_checker=FORMATS)
+        self._is_valid = QuickCheck(schema, JSON_TYPES, FORMATS)
 
     def errors(self, item: Any) -> dict[str, list[str]]:
-        return errors_by_field(self._validator, json_form(item))
+        # jsonschema (600 µs an item) only for the rare item the quick check (30 µs) refuses
+        form = json_form(item)
+        return {} if self._is_valid(form) else errors_by_field(self._validator, form)
 
 
 def _unstorable(name: str, kinds: list[str]) -> bool:
