@@ -121,15 +121,32 @@ def test_malformed_links_are_skipped_not_fatal(link: str) -> None:
     assert outcome.item["url"] == expected["url"] and outcome.item["title"] == expected["title"]
 
 
-def test_microdata_of_the_theme_s_article_lists_is_not_the_post_s() -> None:
-    """A sidebar module's hidden microdata comes first in the page; the post's own is used."""
-    html = """<html><body class="single single-post postid-5"><div class="td_block_wrap">
-    <div class="td_module_flex td_module_flex_1"><meta itemprop="datePublished" content="2020-01-02T03:04:05+00:00">
-    <h3 class="entry-title td-module-title"><a href="https://www.iproini.com/other/">Other</a></h3></div></div>
-    <article><header class="td-post-title"><h1 class="entry-title">A title</h1></header>
+#: a post whose own article element holds one of its theme's article lists ahead of its own date
+POSTS_WITH_AN_ARTICLE_LIST = {
+    "iproini": """<html><body class="single single-post postid-5"><article>
+    <div class="td_block_wrap"><div class="td_module_flex td_module_flex_1">
+    <meta itemprop="datePublished" content="2020-01-02T03:04:05+00:00">
+    <h3 class="entry-title td-module-title"><a href="/other/">Other</a></h3></div></div>
+    <header class="td-post-title"><h1 class="entry-title">A title</h1></header>
     <meta itemprop="datePublished" content="2025-07-15T10:00:00+00:00">
     <div class="td-post-content"><p>First paragraph of the article, long enough to be kept as one.</p></div>
-    </article></body></html>"""
-    outcome = extractor(IPROINI).extract(HtmlResponse(url="https://www.iproini.com/a/", body=html, encoding="utf-8"), NOW)
+    </article></body></html>""",
+    "harborgazette": """<html><body class="post-template-default single single-post postid-5"><main>
+    <ul class="wp-block-post-template"><li class="wp-block-post">
+    <meta itemprop="datePublished" content="2020-01-02T03:04:05+00:00">
+    <h2 class="wp-block-post-title"><a href="/2020/01/02/other/">Other</a></h2></li></ul>
+    <h1 class="wp-block-post-title">A title</h1>
+    <meta itemprop="datePublished" content="2025-07-15T10:00:00+00:00">
+    <div class="wp-block-post-content"><p>First paragraph of the article, long enough to be kept as one.</p></div>
+    </main></body></html>""",
+}
+
+
+@pytest.mark.parametrize("site", SITES[:2], ids=lambda site: site.name)
+def test_microdata_of_the_theme_s_article_lists_is_not_the_post_s(site: FixtureSite) -> None:
+    """A list module's microdata, inside the post's element and ahead of the post's own, describes another article."""
+    url = f"{site.spider.origin}/a/"
+    body = POSTS_WITH_AN_ARTICLE_LIST[site.name]
+    outcome = extractor(site).extract(HtmlResponse(url=url, body=body, encoding="utf-8"), NOW)
     assert isinstance(outcome, Article)
     assert outcome.item["published_at"] == datetime(2025, 7, 15, 10, tzinfo=UTC)
