@@ -40,7 +40,7 @@ class ArticleItem(scrapy.Item):
     """One news article. Datetimes are timezone-aware (UTC); list fields are never None."""
 
     url = scrapy.Field()  # canonical production URL
-    site = scrapy.Field()  # spider/site name, e.g. "iproini"
+    site = scrapy.Field()  # the name of the spider (site) that crawled it
     title = scrapy.Field()
     description = scrapy.Field()  # standfirst or meta description, or None
     body = scrapy.Field()  # plain text, paragraphs separated by a blank line

@@ -85,7 +85,7 @@ def _loopback_aliases(netloc: str) -> list[str]:
 class SiteUrls:
     """Canonicalises links of one site and maps them to the crawled origin.
 
-    :param canonical_origin: the production origin, e.g. ``https://www.iproini.com``
+    :param canonical_origin: the production origin, e.g. ``https://www.example.com``
     :param domains: registered domains the site answers on (``www.`` is implied)
     :param base_url: origin actually crawled; defaults to the production origin
     :param trailing_slash: whether the site's permalinks end with a slash (WordPress's

@@ -49,7 +49,7 @@ class Command(ScrapyCrawlCommand):
         assert self.settings is not None and self.crawler_process is not None
         install_console(self.settings)
         if len(args) != 1:
-            fail("Bad command line: name one spider, e.g. `scrapy crawl iproini` (`scrapy list` shows them)")
+            fail("Bad command line: name one spider: `scrapy crawl <name>` (`scrapy list` shows them)")
         loader = self.crawler_process.spider_loader
         try:
             spidercls = loader.load(args[0])

@@ -43,7 +43,7 @@ class NewsSiteArguments(BaseModel):
     start_urls: list[str] = Field(
         default_factory=list,
         description="Start at these URLs (comma-separated) instead of the site's entry points: a partial crawl.",
-        examples=["https://www.iproini.com/category/world/"],
+        examples=["https://www.example.com/category/world/"],
     )
     full: bool | None = Field(
         None,

@@ -48,7 +48,7 @@ ARTICLE_SCHEMA: dict[str, Any] = {
             "pattern": "^https?://",
             "description": "Canonical article URL; unique key of the collection.",
         },
-        "site": {"bsonType": "string", "description": 'Site (spider) name, e.g. "iproini".'},
+        "site": {"bsonType": "string", "description": "Site: the name of the spider that crawled it (`scrapy list` lists them)."},
         "title": {"bsonType": "string", "minLength": 1, "description": "Headline."},
         "description": {"bsonType": ["string", "null"], "description": "Standfirst or meta description."},
         "body": {
