@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pymongo import MongoClient
@@ -140,7 +141,8 @@ def test_scrapy_crawl_never_logs_the_password(server_with_user: EmbeddedServer, 
     assert "'newscrawl.logredact.LogRedaction'" in process.stderr
     assert f"MongoDB storage: {masked} (database newscrawl, collection articles)" in process.stderr
     # What was stored, from the store (the run's record keeps its counts), not from the stats the console prints.
-    store = MongoClient(uri).newscrawl
+    client: MongoClient[dict[str, Any]] = MongoClient(uri)
+    store = client.newscrawl
     assert store.articles.count_documents({}) == 5
     (run,) = store.runs.find()
     assert (run["articles"]["new"], run["articles"]["stored"]) == (5, 5)
