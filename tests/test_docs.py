@@ -12,7 +12,10 @@ from typing import Any
 from pymongo import MongoClient
 
 from newscrawl.commands import ExitStatus
+from newscrawl.default_settings import SETTINGS
+from newscrawl.monitoring.summary import INVALID_STAT
 from newscrawl.news.arguments import NewsSiteArguments, argument_names
+from newscrawl.pipelines.validate import ERRORS_PREFIX, INVALID_ITEMS_STAT, ITEMS_STAT, KEPT_ERRORS
 from newscrawl.storage.embedded import EmbeddedServer
 from tests.conftest import IPROINI, PROJECT_ROOT
 from tools.docs import stale_pages
@@ -112,3 +115,32 @@ def test_the_offline_demo_runs_as_written(tmp_path: Path) -> None:
         assert not items.exists()
     finally:
         items.unlink(missing_ok=True)
+
+
+#: the docs' pages, the README among them
+PAGES = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").rglob("*.md"))]
+SETTING_NAME = re.compile(r"\b(?:NEWSCRAWL|SPIDERMON|MONGO)_[A-Z_]+\b")
+CODE_BLOCK = re.compile(r"```.*?```", re.S)
+
+
+def test_the_docs_name_only_settings_the_project_has() -> None:
+    """A setting the docs' prose names is the project's (the registry, settings.py) or one its code reads.
+    Others (a notification's) appear only where an example shows what to add."""
+    code = "".join(path.read_text(encoding="utf-8") for path in (PROJECT_ROOT / "newscrawl").rglob("*.py"))
+    known = {setting.name for setting in SETTINGS} | set(SETTING_NAME.findall(code))
+    texts = [page.read_text(encoding="utf-8") for page in PAGES]
+    examples = {name for text in texts for block in CODE_BLOCK.findall(text) for name in SETTING_NAME.findall(block)}
+    named = {name for text in texts for name in SETTING_NAME.findall(CODE_BLOCK.sub("", text))}
+    assert sorted(named - known - examples) == []
+
+
+def test_the_docs_describe_the_validation_the_code_does() -> None:
+    validation = section((PROJECT_ROOT / "docs/monitoring.md").read_text(encoding="utf-8"), "Item validation")
+    assert "`ValidatePipeline`" in validation
+    for stat in (ITEMS_STAT, INVALID_ITEMS_STAT, f"{ERRORS_PREFIX}<field>/<error>", INVALID_STAT):
+        assert f"`{stat}`" in validation, stat
+    (kept,) = [line for line in validation.splitlines() if "**kept**" in line]
+    assert sorted(re.findall(r"`(\w+)`", kept.split("|")[1])) == sorted(KEPT_ERRORS)
+    # every validation stat any page names is one the pipeline counts
+    named = {stat for page in PAGES for stat in re.findall(r"`((?:newscrawl|spidermon)/valid[^`]*)`", page.read_text())}
+    assert {stat for stat in named if not stat.startswith((ITEMS_STAT, ERRORS_PREFIX))} == set()

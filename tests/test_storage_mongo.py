@@ -1,4 +1,4 @@
-"""MongoPipeline and the writer against a real server: documents, indexes, validator, upserts, versions."""
+"""The storage pipeline and the writer against a real server: documents, indexes, validator, upserts, versions."""
 
 from __future__ import annotations
 

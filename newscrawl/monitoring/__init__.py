@@ -1,4 +1,4 @@
-"""Data quality: item validation and run monitors with Spidermon (docs/monitoring.md).
+"""Data quality: run monitors with Spidermon (docs/monitoring.md); item validation is :mod:`newscrawl.pipelines.validate`.
 
 * ``summary``: a run's numbers from its stats (articles found, stored,
   dropped; coverage of each field among the articles found).

@@ -15,7 +15,7 @@ Which errors drop an article and which only flag it:
   title or body, a ``url`` that is not http(s)), or no url, title or body at all. The MongoDB validator would
   refuse the document, and a dead-letter file would only keep replaying it.
 
-Either way each error is counted per field (``newscrawl/validation/<field>/<error>``),
+Either way each error is counted per field (``newscrawl/validation/errors/<field>/<error>``),
 logged in one line, and fails the run's schema monitor.
 """
 

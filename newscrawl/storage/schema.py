@@ -172,7 +172,7 @@ def item_json_schema() -> dict[str, Any]:
     }
 
 
-#: The article item's JSON Schema, checked by Spidermon's item validation (``SPIDERMON_VALIDATION_SCHEMAS``).
+#: The article item's JSON Schema, which :class:`~newscrawl.pipelines.validate.ValidatePipeline` checks every article against.
 ARTICLE_ITEM_SCHEMA: dict[str, Any] = item_json_schema()
 
 

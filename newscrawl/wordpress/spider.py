@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import ClassVar
 
-from scrapy.http import Request, TextResponse
+from scrapy.http import Request, Response, TextResponse
 
+from newscrawl.items import ArticleItem
 from newscrawl.news.extraction import Article
 from newscrawl.news.pages import ArticlePage
 from newscrawl.news.spider import NewsSiteSpider
@@ -50,9 +51,19 @@ class WordPressSpider(NewsSiteSpider):
             # One of them is missing on any site: a 404 there is expected, not a failure.
             meta = {"handle_httpstatus_list": [404]}
             requests = [
-                Request(base + path, callback=self.parse, errback=self.on_error, meta=meta) for path in self.sitemap_paths
+                Request(base + path, callback=self.parse_probed_sitemap, errback=self.on_error, meta=meta)
+                for path in self.sitemap_paths
             ]
         yield from requests
+
+    async def parse_probed_sitemap(self, response: Response) -> AsyncIterator[Request | ArticleItem]:
+        """A sitemap index tried at its usual path: read if it is there; if not (404), that is said at
+        DEBUG, not counted as a skipped page."""
+        if response.status == 404:
+            logger.debug("No sitemap at %s (404): the site does not have this one", response.url)
+            return
+        async for result in self.parse(response):
+            yield result
 
     async def complete(self, article: Article, response: TextResponse) -> None:
         """Remember the post's ``?p=N`` shortlink, and resolve the shortlinks among its related links."""
@@ -86,5 +97,18 @@ class WordPressSpider(NewsSiteSpider):
         elif response.status == 200 and isinstance(response, TextResponse):  # served in place
             named = self.extractor.page(response, datetime.now(UTC)).canonical_url()
             target = named if named and not shortlink_id(named) else None
-        self.count("shortlinks/resolved" if target else "shortlinks/unresolved")
+        if target:
+            self.count("shortlinks/resolved")
+        else:
+            self.count("shortlinks/unresolved")
+            logger.warning("Could not resolve shortlink %s: %s", shortlink, _unresolved(response.status, location))
         return target
+
+
+def _unresolved(status: int, location: str) -> str:
+    """Why a shortlink's answer names no post of the site."""
+    if 300 <= status < 400:
+        return f"HTTP {status} to {location}, not on the site" if location else f"HTTP {status} without a Location"
+    if status == 200:
+        return "HTTP 200, a page that names no post"
+    return f"HTTP {status}"
