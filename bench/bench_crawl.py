@@ -1,16 +1,17 @@
 """Whole crawl and recrawl, measured against `scrapy bench` on the same machine in the same run.
 
-    python -m bench.bench_crawl [--articles 2000] [--concurrency 16]
+    python -m bench.bench_crawl [--articles 2000] [--concurrency 16] [--site iproini]
 
-1. Generates a copy of the site with N articles (bench/sitegen.py) and serves it on loopback.
-2. Crawls it with `scrapy crawl iproini` into a MongoDB server (a fresh embedded secantus store,
+1. Generates a copy of the site with N articles (bench/sitegen.py: tagDiv Newspaper pages, so
+   ``--site`` names a site on that theme; the copy takes its origin) and serves it on loopback.
+2. Crawls it with `scrapy crawl SITE` into a MongoDB server (a fresh embedded secantus store,
    served from another process), throttling off: articles per second, peak RSS (the process's own,
    see :func:`bench.crawls.peak_rss`).
 3. Runs `scrapy bench` (Scrapy's own loopback benchmark, default settings) for the baseline
    pages per second.
 4. Crawls again with nothing new (incremental), then after a "second day" overlay with new and
    edited articles: requests as a share of the first crawl's, and what got stored.
-The fixture copy (24 articles) is crawled twice too, for its recrawl share.
+The site's fixture copy (``fixtures/SITE/site``) is crawled twice too, for its recrawl share.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ import os
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from pymongo import MongoClient
 
 from bench.bench_storage import served_store
-from bench.crawls import PROJECT_ROOT, crawl, stats_of
+from bench.crawls import PROJECT_ROOT, add_tagdiv_site_option, crawl, stats_of, tagdiv_site
 from bench.sitegen import generate
 from tools.fixture_server import FixtureServer
 
@@ -52,24 +54,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--edit", type=int, default=5, help="articles edited on the second day")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--bench-seconds", type=int, default=20)
+    add_tagdiv_site_option(parser)
     args = parser.parse_args(argv)
+    spider = tagdiv_site(parser, args)
+    crawl_site = partial(crawl, PROJECT_ROOT, site=spider.name, concurrency=args.concurrency)
     with tempfile.TemporaryDirectory() as work, served_store() as uri:
         site, day2 = Path(work, "site"), Path(work, "day2")
-        generate(args.articles, site, new=args.new, edit=args.edit, out2=day2)
-        with FixtureServer("iproini", site) as server:
-            first = crawl(PROJECT_ROOT, server, uri, "generated", "-a", "full=0", concurrency=args.concurrency)
-            again = crawl(PROJECT_ROOT, server, uri, "generated", "-a", "full=0", concurrency=args.concurrency)
-        with FixtureServer("iproini", day2, site, port=int(server.url.rsplit(":", 1)[1])) as server:  # same origin
-            next_day = crawl(PROJECT_ROOT, server, uri, "generated", "-a", "full=0", concurrency=args.concurrency)
+        generate(args.articles, site, new=args.new, edit=args.edit, out2=day2, origin=spider.origin)
+        with FixtureServer(spider, site) as server:
+            first = crawl_site(server, uri, "generated", "-a", "full=0")
+            again = crawl_site(server, uri, "generated", "-a", "full=0")
+        with FixtureServer(spider, day2, site, port=int(server.url.rsplit(":", 1)[1])) as server:  # same origin
+            next_day = crawl_site(server, uri, "generated", "-a", "full=0")
         stored = MongoClient(uri).generated.articles.count_documents({})
         baseline = scrapy_bench(args.bench_seconds)
-        with FixtureServer("iproini") as server:
-            fixture_first = crawl(PROJECT_ROOT, server, uri, "fixtures", "-a", "full=0", concurrency=args.concurrency)
-            fixture_again = crawl(PROJECT_ROOT, server, uri, "fixtures", "-a", "full=0", concurrency=args.concurrency)
+        with FixtureServer(spider) as server:
+            fixture_first = crawl_site(server, uri, "fixtures", "-a", "full=0")
+            fixture_again = crawl_site(server, uri, "fixtures", "-a", "full=0")
 
     elapsed = first.stats["elapsed_time_seconds"]
     rate = first.stats["item_scraped_count"] / elapsed
-    print(f"Whole crawl: {args.articles} generated articles, concurrency {args.concurrency}, throttling off")
+    print(f"Whole crawl: {args.articles} generated articles of {spider.name}, concurrency {args.concurrency}, throttling off")
     print(f"{'':34}{'value':>12}{'vs scrapy bench':>18}")
     print(f"{'scrapy bench, pages/s':34}{baseline:12.1f}{1:17.2f}x")
     print(f"{'newscrawl, pages/s':34}{first.requests / elapsed:12.1f}{first.requests / elapsed / baseline:17.2f}x")
@@ -82,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
     for name, one, two in (
         (f"generated, {args.articles} articles", first, again),
         (f"  next day: {args.new} new, {args.edit} edited", first, next_day),
-        ("fixture copy, 24 articles", fixture_first, fixture_again),
+        (f"fixture copy, {fixture_first.stats['item_scraped_count']:.0f} articles", fixture_first, fixture_again),
     ):
         written = (
             f"{two.stats.get('newscrawl/mongo/inserted', 0):.0f} new, {two.stats.get('newscrawl/mongo/updated', 0):.0f} updated"

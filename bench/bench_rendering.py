@@ -1,12 +1,12 @@
 """What a page rendered in the headless browser costs next to a plain Scrapy download.
 
-Serves the fixture site, with the JavaScript pages of ``fixtures/iproini/js-site``
-over it, on 127.0.0.1 and, in one Scrapy run with the project's settings, fetches
-every fixture article one at a time: with Scrapy's downloader, and through Chromium
+Serves a fixture site (``--site``), with its JavaScript pages (``fixtures/<site>/js-site``,
+when it has them) over it, on 127.0.0.1 and, in one Scrapy run with the project's settings,
+fetches every article of its ``expected.json`` (and ``expected-js.json``) one at a time: with Scrapy's downloader, and through Chromium
 the way the spider's re-render does (same download handler and blocking, waiting for
 the body to hold the words an article needs), extracting the article each time. Prints a table::
 
-    .venv/bin/python bench/bench_rendering.py [--rounds 3]
+    .venv/bin/python bench/bench_rendering.py [--rounds 3] [--site iproini]
 
 Pages go one at a time so that a time is one page's own cost (download, or render,
 plus extraction). The first render also starts Playwright and Chromium; it is
@@ -34,22 +34,24 @@ from scrapy.crawler import CrawlerProcess  # noqa: E402
 from scrapy.http import TextResponse  # noqa: E402
 from scrapy.utils.project import get_project_settings  # noqa: E402
 
+from bench.crawls import project_sites  # noqa: E402
 from newscrawl.news.extraction import Article  # noqa: E402
+from newscrawl.news.spider import NewsSiteSpider  # noqa: E402
 from newscrawl.render_requests import browser_request  # noqa: E402
-from spiders.iproini import IproiniSpider  # noqa: E402
 from tools.fixture_server import FixtureServer, site_root  # noqa: E402
 
-FIXTURE = site_root("iproini").parent
-JS_ROOT = FIXTURE / "js-site"
-EXPECTED_FILES = (FIXTURE / "expected.json", FIXTURE / "expected-js.json")
+#: the site's articles, and those a script fills in
+EXPECTED_FILES = ("expected.json", "expected-js.json")
 
 
-def article_paths() -> list[str]:
-    """URL paths of every fixture article, ordinary and JavaScript ones."""
+def article_paths(spider: type[NewsSiteSpider]) -> list[str]:
+    """URL paths of every fixture article of the site, ordinary and JavaScript ones."""
+    fixture = site_root(spider).parent
     return [
-        article["url"].removeprefix(IproiniSpider.origin)
+        article["url"].removeprefix(spider.origin)
         for file in EXPECTED_FILES
-        for article in json.loads(file.read_text("utf-8"))["articles"]
+        if (fixture / file).is_file()
+        for article in json.loads((fixture / file).read_text("utf-8"))["articles"]
     ]
 
 
@@ -65,10 +67,9 @@ class Timings:
         return [statistics.median(self.seconds[way][path]) * 1000 for path in paths]
 
 
-class RenderingBench(IproiniSpider):
-    """Downloads the pages itself in ``start()``, timing download (or render) plus extraction."""
-
-    name = "iproini_bench"
+class RenderingBench(NewsSiteSpider):
+    """Downloads the pages itself in ``start()``, timing download (or render) plus extraction; mixed
+    into the site's spider (:func:`bench_spider`)."""
 
     def __init__(self, *args: Any, paths: list[str], rounds: int, timings: Timings, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -98,11 +99,18 @@ class RenderingBench(IproiniSpider):
             self.timings.has_body[way][path] = isinstance(outcome, Article)
 
 
+def bench_spider(spider: type[NewsSiteSpider]) -> type[RenderingBench]:
+    """The site's spider, its pages fetched and timed by :class:`RenderingBench`."""
+    return type(f"{spider.__name__}Bench", (RenderingBench, spider), {"name": f"{spider.name}_bench"})
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="times each page is fetched each way (default 3)")
+    parser.add_argument("--site", default="iproini", choices=project_sites(), help="the fixture site (default: iproini)")
     args = parser.parse_args(argv)
-    paths = article_paths()
+    spider = project_sites()[args.site]
+    paths = article_paths(spider)
     timings = Timings()
     settings = get_project_settings()
     # No storage, no throttling: only download and extraction are timed.
@@ -110,16 +118,19 @@ def main(argv: list[str] | None = None) -> None:
         {"LOG_LEVEL": "WARNING", "AUTOTHROTTLE_ENABLED": False, "NEWSCRAWL_STORAGE_ENABLED": False, "SPIDERMON_ENABLED": False},
         priority="cmdline",
     )
-    with FixtureServer("iproini", JS_ROOT, site_root("iproini")) as server:
+    js_root = site_root(spider).parent / "js-site"
+    with FixtureServer(spider, *[root for root in (js_root, site_root(spider)) if root.is_dir()]) as server:
         process = CrawlerProcess(settings)
-        process.crawl(RenderingBench, base_url=server.url, paths=paths, rounds=args.rounds, timings=timings)
+        process.crawl(bench_spider(spider), base_url=server.url, paths=paths, rounds=args.rounds, timings=timings)
         process.start()
 
     scripted = [path for path in paths if not timings.has_body["plain"][path]]
     served = [path for path in paths if path not in scripted]
     plain = timings.per_page("plain", paths)
     rendered = timings.per_page("rendered", paths)
-    print(f"{len(paths)} fixture articles ({len(scripted)} filled in by JavaScript), {args.rounds} rounds each way")
+    print(
+        f"{len(paths)} fixture articles of {spider.name} ({len(scripted)} filled in by JavaScript), {args.rounds} rounds each way"
+    )
     print(f"{'ms per page':34} {'median':>7} {'mean':>7} {'with body':>10}")
     for label, way, subset in (
         ("plain Scrapy download + extract", "plain", paths),
@@ -127,6 +138,8 @@ def main(argv: list[str] | None = None) -> None:
         ("  of which server-rendered pages", "rendered", served),
         ("  of which script-filled pages", "rendered", scripted),
     ):
+        if not subset:  # a site with no script-filled pages
+            continue
         times = timings.per_page(way, subset)
         bodies = sum(timings.has_body[way][path] for path in subset)
         print(f"{label:34} {statistics.median(times):7.1f} {statistics.mean(times):7.1f} {bodies:>6}/{len(subset)}")

@@ -1,8 +1,9 @@
 """How a crawl behaves as the stored archive grows, and as the site does: start-up, memory, requests.
 
-    python -m bench.bench_scale [--articles 1000] [--stored 0,1000,10000,100000] [--full 1000,5000]
+    python -m bench.bench_scale [--articles 1000] [--stored 0,1000,10000,100000] [--full 1000,5000] [--site iproini]
 
-1. Generates a copy of the site with ``--articles`` articles (bench/sitegen.py), serves it on
+1. Generates a copy of the site with ``--articles`` articles (bench/sitegen.py: tagDiv Newspaper
+   pages, so ``--site`` names a site on that theme; the copy takes its origin), serves it on
    loopback, and crawls it once into a MongoDB server (a fresh embedded store, served from another
    process): the first crawl.
 2. For each N of ``--stored``: a database holding what that crawl stored and N more articles of the
@@ -13,7 +14,7 @@
 3. A full crawl of a generated site of each size of ``--full``, into an empty database: peak RSS,
    as a ratio to the smallest site's.
 
-Every crawl is ``scrapy crawl iproini`` with throttling off and 16 concurrent requests.
+Every crawl is ``scrapy crawl SITE`` with throttling off and 16 concurrent requests.
 ``--project DIR`` crawls with the project at DIR instead (a checkout of an older commit, say).
 """
 
@@ -23,6 +24,7 @@ import argparse
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,7 @@ from pymongo import MongoClient
 
 from bench import storegen
 from bench.bench_storage import served_store
-from bench.crawls import PROJECT_ROOT, crawl
+from bench.crawls import PROJECT_ROOT, add_tagdiv_site_option, crawl, tagdiv_site
 from bench.sitegen import generate
 from tools.fixture_server import FixtureServer
 
@@ -50,27 +52,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stored", default="0,1000,10000,100000", help="articles stored beyond the site's")
     parser.add_argument("--full", default="1000,5000", help="sizes of the sites crawled in full")
     parser.add_argument("--project", type=Path, default=PROJECT_ROOT, help="crawl with the project in this directory")
+    add_tagdiv_site_option(parser)
     args = parser.parse_args(argv)
+    spider = tagdiv_site(parser, args)
+    crawl_site = partial(crawl, args.project, site=spider.name)
     stored = [int(n) for n in args.stored.split(",")]
     sizes = [int(n) for n in args.full.split(",") if n]
     with tempfile.TemporaryDirectory() as work, served_store() as uri:
         client: MongoClient[dict[str, Any]] = MongoClient(uri, tz_aware=True)
-        generate(args.articles, Path(work, "site"))
-        with FixtureServer("iproini", Path(work, "site")) as server:
-            first = crawl(args.project, server, uri, "first", "-a", "full=0")
+        generate(args.articles, Path(work, "site"), origin=spider.origin)
+        with FixtureServer(spider, Path(work, "site")) as server:
+            first = crawl_site(server, uri, "first", "-a", "full=0")
             runs = {}
             for extra in stored:
                 seeded = store_with(client, "first", f"stored_{extra}", extra, server.url)
                 print(f"stored {extra} more articles in {seeded:.0f} s", file=sys.stderr)
-                runs[extra] = crawl(args.project, server, uri, f"stored_{extra}", "-a", "full=0")
+                runs[extra] = crawl_site(server, uri, f"stored_{extra}", "-a", "full=0")
         full = {}
         for size in sizes:
-            generate(size, Path(work, f"site_{size}"))
-            with FixtureServer("iproini", Path(work, f"site_{size}")) as server:
-                full[size] = crawl(args.project, server, uri, f"full_{size}", "-a", "full=1")
+            generate(size, Path(work, f"site_{size}"), origin=spider.origin)
+            with FixtureServer(spider, Path(work, f"site_{size}")) as server:
+                full[size] = crawl_site(server, uri, f"full_{size}", "-a", "full=1")
 
     base = runs[stored[0]]
-    print(f"Incremental crawl with nothing new of a generated site of {args.articles} articles, against stores of")
+    print(f"Incremental crawl with nothing new of a generated {spider.name} of {args.articles} articles, against stores of")
     print(
         f"{args.articles} articles + N more. The first crawl: {first.requests} requests in "
         f"{first.stats['elapsed_time_seconds']:.0f} s, {first.stats.get('newscrawl/incremental/stored_lookups', 0):.0f} "

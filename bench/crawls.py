@@ -8,10 +8,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from argparse import ArgumentParser, Namespace
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.fixture_server import FixtureServer
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
+
+from newscrawl.news.spider import NewsSiteSpider
+from newscrawl.themes import NEWSPAPER
+from tools.fixture_server import FIXTURES, FixtureServer, spider_class
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: longest wait for a crawl's first request or its end
@@ -43,11 +49,11 @@ class Run:
     stats: dict[str, float]
 
 
-def crawl(project: Path, server: FixtureServer, uri: str, database: str, *args: str, concurrency: int = 16) -> Run:
-    """One `scrapy crawl iproini` of *server* into *database*, in a process of its own, throttling off."""
+def crawl(project: Path, server: FixtureServer, uri: str, database: str, *args: str, site: str, concurrency: int = 16) -> Run:
+    """One `scrapy crawl SITE` of *server* into *database*, in a process of its own, throttling off."""
     before = len(server.requests)
     command = [
-        sys.executable, "-m", "scrapy", "crawl", "iproini", "-a", f"base_url={server.url}", *args,
+        sys.executable, "-m", "scrapy", "crawl", site, "-a", f"base_url={server.url}", *args,
         "-s", f"MONGO_DATABASE={database}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"CONCURRENT_REQUESTS={concurrency}",
         "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}", "-s", "LOG_LEVEL=INFO",
     ]  # fmt: skip
@@ -67,6 +73,33 @@ def crawl(project: Path, server: FixtureServer, uri: str, database: str, *args: 
     if process.returncode != 0:
         sys.exit(f"{' '.join(command)} exited with {process.returncode}:\n{text[-3000:]}")
     return Run(startup, peak / 1024, len(server.requests) - before, stats_of(text))
+
+
+def project_sites() -> dict[str, type[NewsSiteSpider]]:
+    """The project's sites that have a fixture copy (``fixtures/<name>/site``), by name: those `scrapy crawl` runs."""
+    names = SpiderLoader.from_settings(get_project_settings()).list()
+    return {name: spider_class(name) for name in sorted(names) if (FIXTURES / name / "site").is_dir()}
+
+
+def add_tagdiv_site_option(parser: ArgumentParser) -> None:
+    """``--site NAME``: the site whose spider crawls the generated copy."""
+    parser.add_argument(
+        "--site",
+        default="iproini",
+        choices=project_sites(),
+        help="the site whose spider crawls the copy (default: iproini); bench/sitegen.py generates tagDiv "
+        "Newspaper pages, so a site on that theme, the copy taking its origin",
+    )
+
+
+def tagdiv_site(parser: ArgumentParser, args: Namespace) -> type[NewsSiteSpider]:
+    """The spider of ``--site``; one line of error and exit when the generated copy does not fit its theme."""
+    spider = project_sites()[args.site]
+    if spider.theme is not NEWSPAPER:
+        parser.error(
+            f"--site {args.site}: its theme is {spider.theme.name}, and bench/sitegen.py generates {NEWSPAPER.name} pages only"
+        )
+    return spider
 
 
 _STAT = re.compile(r"'([^']+)': (\d+(?:\.\d+)?)[,}]")

@@ -1060,9 +1060,11 @@ def generate(
 ) -> dict[str, float]:
     """Write the site (and, with *out2*, the overlay); return counts and the time taken.
 
-    *origin*: the site is another one at that origin; *permalinks*: ``postname`` or ``date``.
+    *origin*: the site is another one at that origin (Proini's own changes nothing); *permalinks*:
+    ``postname`` or ``date``.
     """
     started = time.perf_counter()
+    origin = None if origin == ORIGIN else origin
     templates = load_templates()
     builder = SiteBuilder(templates, seed, per_page, sitemap_size)
     planner = Planner(templates, seed, dated=permalinks == "date")

@@ -18,9 +18,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from newscrawl.languages import LANGUAGES, Language, fold
 from newscrawl.text import clean_text
 
-_NAME_WORD = re.compile(r"^(?:[A-ZΑ-ΩΆ-Ώ][\w'’.\-]*|[A-ZΑ-ΩΆ-Ώ]\.)$")
-# A middle initial ("Ι.", "J."): its period does not end the name.
-_INITIAL = re.compile(r"^[A-ZΑ-ΩΆ-Ώ]\.$")
+# What follows a name word's capital: letters, apostrophes, periods (initials), hyphens.
+_NAME_WORD_REST = re.compile(r"[\w'’.\-]*")
 #: words per name in a running byline, initials aside
 _RUNNING_NAME_WORDS = 3
 #: words per name, and per source organisation, in a byline that ends at a comma
@@ -31,19 +30,42 @@ _SOURCE_WORDS = 7
 def _marker(language: Language) -> re.Pattern[str]:
     markers = "|".join(re.escape(m) for m in sorted(language.byline_markers, key=len, reverse=True))
     if language.byline_runs_on:  # a genitive article, then a capitalised name
-        return re.compile(rf"^(?:{markers})\s+(?P<rest>[A-ZΑ-ΩΆ-Ώ].*)$", re.S)
+        return re.compile(rf"^(?:{markers})\s+(?P<rest>\S.*)$", re.S)
     return re.compile(rf"^(?:{markers})\s*:?\s+(?P<rest>.+)$", re.I | re.S)
 
 
 _MARKERS = tuple((language, _marker(language)) for language in LANGUAGES if language.byline_markers)
 
 
+def _is_capital(char: str) -> bool:
+    """Whether *char* is a capital letter of any alphabet ("É", "Ж", "Ώ", titlecase "ᾈ")."""
+    return char.isupper() or char.istitle()
+
+
+def _is_name_word(word: str) -> bool:
+    return _is_capital(word[:1]) and _NAME_WORD_REST.fullmatch(word, 1) is not None
+
+
+def _is_initial(word: str) -> bool:
+    """A middle initial ("Ι.", "J."): its period does not end the name."""
+    return len(word) == 2 and _is_capital(word[0]) and word[1] == "."
+
+
+def _after_marker(text: str) -> tuple[Language, str] | None:
+    """The language of the byline marker opening *text*, and the text after it."""
+    for language, marker in _MARKERS:
+        # A genitive article opens a byline only before a capitalised name ("Του Κωστή", not "Του πρωθυπουργού").
+        if (match := marker.match(text)) and (not language.byline_runs_on or _is_capital(match["rest"][0])):
+            return language, match["rest"]
+    return None
+
+
 def _is_proper_phrase(text: str, max_words: int, language: Language) -> bool:
     """Whether *text* reads like a name or an organisation: short, capitalised words."""
     words = text.split()
-    if not 0 < len(words) <= max_words or not _NAME_WORD.match(words[0]):
+    if not 0 < len(words) <= max_words or not _is_name_word(words[0]):
         return False
-    return all(_NAME_WORD.match(w) or w.lower() in language.name_particles for w in words)
+    return all(_is_name_word(w) or w.lower() in language.name_particles for w in words)
 
 
 def _comma_byline(rest: str, language: Language) -> tuple[list[str], str] | None:
@@ -65,12 +87,12 @@ def _running_byline(rest: str, language: Language) -> tuple[list[str], str] | No
     index = 0
 
     def full_words() -> int:
-        return sum(1 for word in current if not _INITIAL.match(word))
+        return sum(1 for word in current if not _is_initial(word))
 
     while index < len(words):
         word = words[index]
-        bare = word if _INITIAL.match(word) else word.rstrip(",.:;")
-        if bare.lower() in language.sentence_starters or not _NAME_WORD.match(bare) or full_words() == _RUNNING_NAME_WORDS:
+        bare = word if _is_initial(word) else word.rstrip(",.:;")
+        if bare.lower() in language.sentence_starters or not _is_name_word(bare) or full_words() == _RUNNING_NAME_WORDS:
             if bare in language.name_joiners and current:
                 names.append(" ".join(current))
                 current = []
@@ -98,11 +120,11 @@ def split_byline(paragraph: str) -> tuple[list[str], str] | None:
     Returns ``(authors, remaining_text)``, or None when the paragraph does not
     start with a byline in any known language.
     """
-    for language, marker in _MARKERS:
-        if match := marker.match(paragraph):
-            read = _running_byline if language.byline_runs_on else _comma_byline
-            return read(match.group("rest"), language)
-    return None
+    if not (found := _after_marker(paragraph)):
+        return None
+    language, rest = found
+    read = _running_byline if language.byline_runs_on else _comma_byline
+    return read(rest, language)
 
 
 # --- names as a reader gives them ----------------------------------------------------------
@@ -124,10 +146,8 @@ def author_names(byline: str) -> list[str]:
     whole: ``Center for Policy Studies``); a marker ("By", "Του") opening it goes.
     """
     text = byline.strip()
-    for _, marker in _MARKERS:
-        if match := marker.match(text):
-            text = match.group("rest")
-            break
+    if found := _after_marker(text):
+        text = found[1]
     names = []
     for part in _NAME_SEPARATOR.split(text):
         name = part.strip(" .;:")

@@ -95,6 +95,16 @@ def test_generator_is_deterministic_and_links_only_generated_posts(tmp_path: Pat
                 assert canonical in posts, (page, href)
 
 
+def test_the_template_sites_own_origin_generates_the_same_copy(tmp_path: Path, generated: tuple[Path, Path]) -> None:
+    """A benchmark passes its site's origin whatever the site: Proini's own keeps Proini's link variants
+    (other domains, ``http://``)."""
+    generate(60, tmp_path / "site", seed=3, per_page=5, sitemap_size=25, origin=IPROINI.spider.origin)
+    files = sorted(path.relative_to(generated[0]) for path in generated[0].rglob("*") if path.is_file())
+    assert files == sorted(path.relative_to(tmp_path / "site") for path in (tmp_path / "site").rglob("*") if path.is_file())
+    assert all((tmp_path / "site" / f).read_bytes() == (generated[0] / f).read_bytes() for f in files)
+    assert b"https://www.iproini.gr/" in b"".join((generated[0] / f).read_bytes() for f in files)
+
+
 def test_generated_site_is_crawled_completely(tmp_path: Path, generated: tuple[Path, Path]) -> None:
     site, _ = generated
     items, stats = crawl(tmp_path, site, fast=True)

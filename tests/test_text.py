@@ -3,8 +3,18 @@
 import pytest
 from parsel import Selector
 
-from newscrawl.bylines import split_byline
-from newscrawl.text import clean_text, detect_language, element_set, paragraphs
+from newscrawl.bylines import author_names, split_byline
+from newscrawl.languages.el import GREEK
+from newscrawl.languages.en import ENGLISH
+from newscrawl.text import (
+    MOJIBAKE_HINTS,
+    clean_text,
+    detect_language,
+    element_set,
+    lead_characters,
+    paragraphs,
+    repair_mojibake,
+)
 
 
 def test_clean_text_collapses_whitespace_and_drops_invisible_characters() -> None:
@@ -61,6 +71,11 @@ def test_paragraphs_skip_boilerplate_scripts_and_figures() -> None:
         ("Του Κωστή Μπακογιάννη Η ‘Διακήρυξη των 91’’ όπως", ["Κωστή Μπακογιάννη"], "Η ‘Διακήρυξη των 91’’ όπως"),
         ("Της Μαρίας Παπαδάκη Στην Αθήνα χθες", ["Μαρίας Παπαδάκη"], "Στην Αθήνα χθες"),
         ("Των Γιώργου Αλεξίου και Νίκου Σταύρου", ["Γιώργου Αλεξίου", "Νίκου Σταύρου"], ""),
+        # Capitals of any alphabet, not only of the languages listed: a third language adds only words.
+        ("By Émile Zola, Reuters, The text", ["Émile Zola"], "The text"),
+        ("By Łukasz Żuk, Ørsted Ärzte Zeitung, In Gdańsk", ["Łukasz Żuk"], "In Gdańsk"),
+        ("By Ivan Ž. Petrović,", ["Ivan Ž. Petrović"], ""),
+        ("Του Ἀλεξάνδρου Παπαδιαμάντη Η Φόνισσα", ["Ἀλεξάνδρου Παπαδιαμάντη"], "Η Φόνισσα"),
     ],
 )
 def test_bylines(paragraph: str, authors: list[str], rest: str) -> None:
@@ -79,6 +94,18 @@ def test_bylines(paragraph: str, authors: list[str], rest: str) -> None:
 )
 def test_sentences_are_not_bylines(paragraph: str) -> None:
     assert split_byline(paragraph) is None
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Του Ἀλεξάνδρου Παπαδιαμάντη", ["Ἀλεξάνδρου Παπαδιαμάντη"]),
+        ("Του πρωθυπουργού", ["Του πρωθυπουργού"]),  # a genitive article opens a byline only before a capital
+        ("By Émile Zola and Çağla Öztürk", ["Émile Zola", "Çağla Öztürk"]),
+    ],
+)
+def test_byline_markers_go_from_author_names(byline: str, names: list[str]) -> None:
+    assert author_names(byline) == names
 
 
 def test_language_from_the_alphabet() -> None:
@@ -107,3 +134,24 @@ def test_a_walk_of_deeply_nested_elements_needs_no_recursion() -> None:
     html = "<div class='c'>" + "<div><span>" * depth + "<p>Deep text</p>" + "</span></div>" * depth + "<p>After</p></div>"
     container = Selector(text=html).css("div.c")[0]
     assert paragraphs(container.root, element_set([])) == ["Deep text", "After"]
+
+
+def _double_encoded(text: str) -> str:
+    """*text*'s UTF-8 bytes read as Windows-1252 (its undefined bytes kept as C1 controls)."""
+    return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in text.encode("utf-8"))
+
+
+def test_each_language_brings_the_mojibake_hints_of_its_letters() -> None:
+    assert lead_characters(GREEK.letters) == "ÍÎÏá"  # Ελ… read as cp1252 is Î•Î»…, polytonic ἀ is á¼€
+    assert lead_characters(ENGLISH.letters) == ""  # ASCII is the same in both
+    assert lead_characters("\u0400-\u04ff") == "ÐÑÒÓ"
+    assert MOJIBAKE_HINTS == "âÂÃÍÎÏá"
+    # Double-encoded Russian: none of the listed languages has its letters, so it is not looked at; a
+    # language module with Cyrillic letters would add their lead bytes to the hints, and it is repaired.
+    russian = _double_encoded("Привет мир")
+    assert russian == "ÐŸÑ€Ð¸Ð²ÐµÑ‚ Ð¼Ð¸Ñ€"
+    assert repair_mojibake(russian) == (russian, 0)
+    assert repair_mojibake(russian, MOJIBAKE_HINTS + lead_characters("\u0400-\u04ff")) == ("Привет мир", 2)
+    polytonic = _double_encoded("ἀ ῆ ῶ")  # Greek's other block: lead byte á, not Î or Ï
+    assert polytonic == "á¼€ á¿† á¿¶"
+    assert repair_mojibake(polytonic) == ("ἀ ῆ ῶ", 3)
