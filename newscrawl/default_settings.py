@@ -92,7 +92,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "NEWSCRAWL_MAX_LINKS_PER_PAGE",
         500,
-        "New article links followed from one page (not a sitemap); the rest are counted (`links/ignored/over_page_cap`).",
+        "New links followed from one page (not a sitemap): to articles, then to further pages and sections; "
+        "the rest are counted (`links/ignored/over_page_cap`).",
     ),
     # --- rendering ----------------------------------------------------------------------
     Setting(

@@ -5,12 +5,15 @@ another port of the crawled host, or another loopback address. It records every
 connection it accepts, with the first line of what was sent (``GET /beacon
 HTTP/1.1``, or nothing for a bare connection such as a preconnect), and answers
 like a permissive server would (HTTP 200 open to every origin, or a WebSocket
-handshake), so that a leak, if there is one, succeeds in full.
+handshake), so that a leak, if there is one, succeeds in full. On the same port
+it listens for UDP too, where WebRTC sends its STUN and TURN requests (which no
+HTTP proxy sees), and records every datagram.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import socket
 import threading
@@ -58,10 +61,37 @@ class _Server(ThreadingTCPServer):
     connections: list[str]
 
 
+class _Datagrams(threading.Thread):
+    """Records every UDP datagram sent to *address*, as ``UDP <size> bytes from <port>``."""
+
+    def __init__(self, address: tuple[str, int]):
+        super().__init__(daemon=True)
+        self.received: list[str] = []
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._socket.bind(address)
+
+    def run(self) -> None:
+        while True:
+            try:
+                data, sender = self._socket.recvfrom(65536)
+            except OSError:  # closed
+                return
+            if sender is None:  # shut down
+                return
+            self.received.append(f"UDP {len(data)} bytes from {sender[1]}")
+
+    def close(self) -> None:
+        # shutdown() wakes the blocked recvfrom (close() alone would not, on Linux)
+        with contextlib.suppress(OSError):
+            self._socket.shutdown(socket.SHUT_RDWR)
+        self._socket.close()
+
+
 class Canary:
     """A server at *host* (port *port*, else a free one) recording every connection; a context manager.
 
-    ``netloc`` is its ``host:port``; ``connections`` the first line of each connection, in order.
+    ``netloc`` is its ``host:port``; ``connections`` the first line of each TCP connection, then
+    each UDP datagram it received on the same port, in order.
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
@@ -69,18 +99,21 @@ class Canary:
         self._server.connections = []
         self.netloc = f"{host}:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._datagrams = _Datagrams((host, self._server.server_address[1]))
 
     @property
     def connections(self) -> list[str]:
-        return list(self._server.connections)
+        return [*self._server.connections, *self._datagrams.received]
 
     def __enter__(self) -> Canary:
         self._thread.start()
+        self._datagrams.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+        self._datagrams.close()
 
 
 def free_port(host: str) -> int:

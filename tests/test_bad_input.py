@@ -77,7 +77,17 @@ class Crawl:
 
 
 #: where the corpus's pages point off the crawled origin (see the module's documentation)
-STARTS = ("/", "/sitemap_index.xml", "/feed/", "/tag/bad-input/", "/tag/link-flood/", "/hostile-sitemap.xml", "/hostile-feed/")
+STARTS = (
+    "/",
+    "/sitemap_index.xml",
+    "/feed/",
+    "/tag/bad-input/",
+    "/tag/link-flood/",
+    "/tag/category-flood/",
+    "/hostile-sitemap.xml",
+    "/hostile-post-sitemap.xml",
+    "/hostile-feed/",
+)
 #: seconds before a download times out: short, for the trickling page (production: a minute)
 TIMEOUT = 4
 
@@ -178,12 +188,24 @@ CASE_LINES = {
         "WARNING",
         "Request failed: {o}/meta-refresh-article/ (offsite_request: http://{p}/refreshed/ is not on {o})",
     ),
-    # Sitemaps elsewhere are not even requested.
+    # Sitemaps elsewhere are not even requested, nor the entries of a sitemap or a feed.
     "/hostile-sitemap.xml": (
         "newscrawl.news.spider",
         "WARNING",
         "Ignored 2 sitemaps named by {o}/hostile-sitemap.xml: not on the site "
         "(http://{p}/post-sitemap.xml, http://{h}/post-sitemap2.xml)",
+    ),
+    "/hostile-post-sitemap.xml": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Ignored 2 entries of {o}/hostile-post-sitemap.xml: not on the site "
+        "(http://{p}/greek-shipping-registry/, http://{h}/greek-shipping-registry/)",
+    ),
+    "/hostile-feed/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Ignored 2 entries of {o}/hostile-feed/: not on the site "
+        "(http://{p}/greek-shipping-registry/, http://{h}/greek-shipping-registry/)",
     ),
     # A page that never ends: the download times out, is retried once, and is given up.
     "/trickling-article/": (
@@ -277,11 +299,16 @@ CASE_LINES = {
         "Problem on {o}/deep-jsonld-article/: invalid jsonld "
         "(maximum recursion depth exceeded while decoding a JSON array from a unicode string)",
     ),
-    # 3,000 new article links on one page: the first NEWSCRAWL_MAX_LINKS_PER_PAGE are followed.
+    # 3,000 new article links on one page, or 3,000 new sections: the first NEWSCRAWL_MAX_LINKS_PER_PAGE are followed.
     "/tag/link-flood/": (
         "newscrawl.news.spider",
         "WARNING",
-        "Capped links on {o}/tag/link-flood/: followed 500 new article links, left out 2500 more (NEWSCRAWL_MAX_LINKS_PER_PAGE)",
+        "Capped links on {o}/tag/link-flood/: followed 500 new links, left out 2500 more (NEWSCRAWL_MAX_LINKS_PER_PAGE)",
+    ),
+    "/tag/category-flood/": (
+        "newscrawl.news.spider",
+        "WARNING",
+        "Capped links on {o}/tag/category-flood/: followed 500 new links, left out 2500 more (NEWSCRAWL_MAX_LINKS_PER_PAGE)",
     ),
     # Links that lead nowhere, and 3,000 tracking-parameter forms of one article: one line per page.
     "/tag/bad-input/": (
@@ -401,7 +428,8 @@ def test_each_case_is_counted_under_its_reason(crawl: Crawl) -> None:
         "links/ignored/other_scheme": 1,
         "links/ignored/fragment": 2,
         "links/ignored/offsite_sitemap": 2,
-        "links/ignored/over_page_cap": 2500,
+        "links/ignored/offsite": 4,
+        "links/ignored/over_page_cap": 5000,
     }
     assert crawl.stats["newscrawl/date/missing_published_at"] == 2
     assert crawl.stats["retry/reason_count/empty_response"] == 1
@@ -445,12 +473,15 @@ def test_thousands_of_tracking_variants_make_one_request(crawl: Crawl) -> None:
 def test_a_page_offering_thousands_of_new_links_is_capped(crawl: Crawl) -> None:
     flood = [path for _, path in crawl.requests if path.startswith("/flood-")]
     assert sorted(flood) == sorted(f"/flood-{n}/" for n in range(500))  # the first 500 on the page, once each
+    sections = [path for _, path in crawl.requests if path.startswith("/category/flood-")]
+    assert sorted(sections) == sorted(f"/category/flood-{n}/" for n in range(500))
 
 
 def test_nothing_reaches_another_port_or_another_host(crawl: Crawl) -> None:
     assert crawl.leaks == {"other port": [], "other host": []}
     # ... although the pages asked for it: links, redirects, a meta refresh, sitemaps, a feed, and a
-    # script that filled the body (the article is kept) then tried everything a browser can send.
+    # script that filled the body (the article is kept) then tried everything a browser can send,
+    # WebRTC's STUN and TURN over UDP included (the canaries listen for UDP on their port too).
     assert crawl.items[f"{PRODUCTION}/hostile-script-article/"]["body"]
     assert crawl.stats["newscrawl/rendered/no_body"] == 1
     assert "/wp-json/proini/v1/track/" in [path for _, path in crawl.requests]  # the script ran to its end

@@ -14,6 +14,7 @@ import pytest
 from pymongo import MongoClient
 
 from newscrawl.logredact import install_log_redaction, redact, redact_uri, uri_password
+from newscrawl.storage.__main__ import main as storage_command
 from newscrawl.storage.embedded import EmbeddedServer
 from newscrawl.storage.errors import StorageMisconfigured, StorageUnavailable
 from tests.conftest import run_scrapy
@@ -274,3 +275,19 @@ def test_a_uri_file_that_cannot_be_used_stops_the_crawl(
     expected = f"MONGO_URI_FILE {path} {message}" if message else f"cannot read MONGO_URI_FILE {path} (No such file or directory)"
     assert str(raised.value) == expected
     assert not (data_dir / "mongo").exists()  # no fallback to the embedded store
+
+
+@pytest.mark.parametrize("command", [["replay"], ["drop", "copy_db"]], ids=["replay", "drop"])
+def test_storage_commands_refuse_a_password_on_the_command_line(
+    command: list[str], data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    uri = f"mongodb://crawler:{PASSWORD}@127.0.0.1:9/"
+    assert storage_command(["--data-dir", str(data_dir), *command, "--uri", uri]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == (
+        "",
+        "Not using --uri: it holds a password, which a command line shows to every user of this machine "
+        "and leaves in shell history. Name a file holding the URI in MONGO_URI_FILE, or set MONGO_URI "
+        "in the environment (see docs/credentials.md).\n",
+    )
+    assert not data_dir.exists() or not any(data_dir.iterdir())  # nothing opened, not even the embedded store

@@ -41,7 +41,7 @@ def writer(mongo_db: Database[dict[str, Any]]) -> ArticleWriter:
     return writer
 
 
-def damage(database: Database[dict[str, Any]], n: int, update: dict[str, Any]) -> None:
+def damage(database: Database[dict[str, Any]], n: int, update: dict[str, Any] | list[dict[str, Any]]) -> None:
     """Change a stored document past the validator, as an old release or another tool could have."""
     result = database.articles.update_one({"url": url(n)}, update, bypass_document_validation=True)
     assert result.modified_count == 1
@@ -89,6 +89,23 @@ def test_a_crawl_repairs_each_kind_of_damage_in_one_batch(writer: ArticleWriter,
     assert mongo_db.article_versions.count_documents({}) == 0
     # and the repaired documents are healthy: the next crawl finds them unchanged
     assert writer.write([scraped(n) for n in range(6)]).counts == {"unchanged": 6}
+
+
+@pytest.mark.parametrize("name", ["legacy.id", "$where", "$gt"])
+def test_a_field_named_like_a_path_or_an_operator_is_repaired(
+    writer: ArticleWriter, mongo_db: Database[dict[str, Any]], name: str
+) -> None:
+    """MongoDB 5+ stores such names; the repair's guard must read them as fields, not as a path or an operator."""
+    set_field = {"$setField": {"field": {"$literal": name}, "input": "$$ROOT", "value": {"$literal": {"$in": [1]}}}}
+    damage(mongo_db, 1, [{"$replaceWith": set_field}])  # an update pipeline
+    damage(mongo_db, 2, {"$unset": {"content_hash": ""}})
+    assert name in found(mongo_db.articles.find_one({"url": url(1)}))
+    result = writer.write([scraped(1), scraped(2)])
+    assert result.counts == {"repaired": 2}  # no conflict: nobody else wrote
+    assert result.rejected == []
+    assert result.repaired == [(url(1), f"{name}: unexpected"), (url(2), "content_hash: missing")]
+    assert_well_typed(mongo_db)
+    assert writer.write([scraped(1), scraped(2)]).counts == {"unchanged": 2}
 
 
 def test_first_seen_at_comes_from_the_earliest_valid_date(writer: ArticleWriter, mongo_db: Database[dict[str, Any]]) -> None:

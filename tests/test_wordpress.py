@@ -4,9 +4,10 @@ spider's link decisions on one page (no crawl needed)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, XmlResponse
 
 from newscrawl.wordpress.routes import can_be_post, is_section
 from spiders.iproini import IproiniSpider
@@ -95,3 +96,44 @@ def test_links_over_a_pages_cap_are_left_out_and_can_be_followed_from_another_pa
     other = HtmlResponse(url="http://127.0.0.1:8000/category/greece/", body=LISTING, encoding="utf-8")
     requests = asyncio.run(spider.follow_listing(spider.theme.listing_page(other, spider.site)))
     assert [request.url for request in requests] == ["http://127.0.0.1:8000/2025/07/16/dated-one/"]
+
+
+SECTIONS = """<html><body class="archive category">
+<div class="td_module_flex"><h3 class="entry-title td-module-title"><a href="/an-article/">Article</a></h3></div>
+<ul class="menu"><li><a href="/category/world/">World</a></li><li><a href="/category/greece/">Greece</a></li>
+<li><a href="/category/cyprus/">Cyprus</a></li><li><a href="/category/world/">World again</a></li></ul>
+<div class="page-nav"><a href="/category/world/page/2/"><i class="td-icon-menu-right"></i></a></div>
+</body></html>"""
+
+
+def test_listing_links_spend_the_pages_budget_too_and_each_is_requested_once(spider: IproiniSpider) -> None:
+    spider.max_links_per_page = 4
+    response = HtmlResponse(url="http://127.0.0.1:8000/category/world/page/1/", body=SECTIONS, encoding="utf-8")
+    requests = asyncio.run(spider.follow_listing(spider.theme.listing_page(response, spider.site)))
+    # the article first, then the next page, then sections while the budget lasts (the repeated one costs nothing)
+    assert [request.url for request in requests] == [
+        "http://127.0.0.1:8000/an-article/",
+        "http://127.0.0.1:8000/category/world/page/2/",
+        "http://127.0.0.1:8000/category/world/",
+        "http://127.0.0.1:8000/category/greece/",
+    ]
+    assert spider.crawler.stats.get_value("newscrawl/links/ignored/over_page_cap") == 1
+    # another page leads to the section left out, and to none requested already
+    other = HtmlResponse(url="http://127.0.0.1:8000/category/greece/", body=SECTIONS, encoding="utf-8")
+    requests = asyncio.run(spider.follow_listing(spider.theme.listing_page(other, spider.site)))
+    assert [request.url for request in requests] == ["http://127.0.0.1:8000/category/cyprus/"]
+
+
+def test_entries_of_a_feed_off_the_site_are_counted_and_the_first_five_named(
+    spider: IproiniSpider, caplog: pytest.LogCaptureFixture
+) -> None:
+    elsewhere = [f"http://127.0.0.1:{8001 + n}/moved-{n}/" for n in range(6)] + ["https://news.example.org/moved/"]
+    items = "".join(f"<item><link>{url}</link></item>" for url in [*elsewhere, "https://www.iproini.com/kept/"])
+    response = XmlResponse(url="http://127.0.0.1:8000/feed/", body=f"<rss><channel>{items}</channel></rss>".encode())
+    with caplog.at_level(logging.WARNING):
+        requests = asyncio.run(spider.parse_feed(response))
+    assert [request.url for request in requests] == ["http://127.0.0.1:8000/kept/"]
+    assert spider.crawler.stats.get_value("newscrawl/links/ignored/offsite") == 7
+    assert [record.getMessage() for record in caplog.records] == [
+        f"Ignored 7 entries of http://127.0.0.1:8000/feed/: not on the site ({', '.join(elsewhere[:5])}, and 2 more)"
+    ]

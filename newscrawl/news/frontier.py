@@ -27,17 +27,19 @@ Link = tuple[str, str | datetime | None]
 
 
 class LinkBudget:
-    """How many new article links one page may still give (``NEWSCRAWL_MAX_LINKS_PER_PAGE``).
+    """How many new links one page may still give (``NEWSCRAWL_MAX_LINKS_PER_PAGE``): to articles,
+    and to listing pages (further pages, sections).
 
-    A news front page links a few hundred articles; a page offering thousands of
-    new ones is a trap (or a sitemap, which has no budget). Links over it are
-    counted and not requested, nor marked as requested: another page may still lead to them.
+    A news front page links a few hundred articles and a few dozen sections; a
+    page offering thousands of new links is a trap (or a sitemap, which has no
+    budget). Links over it are counted and not requested, nor marked as
+    requested: another page may still lead to them.
     """
 
     def __init__(self, limit: int):
         self.limit = limit
         self.spent = 0
-        #: new article links left out
+        #: new links left out
         self.over = 0
 
     def spend(self) -> bool:
@@ -74,13 +76,18 @@ class Frontier:
         self.stored = StoredArticles(urls)
         #: keys of the articles requested in this run
         self._requested: set[str] = set()
+        #: keys of the listing pages requested in this run (through :meth:`listing`)
+        self._listings: set[str] = set()
         #: keys of stored articles not requested because they are current
         self._spared: set[str] = set()
         #: keys of URLs that redirect to an article (shortlinks) -> that article's canonical URL
         self._aliases: dict[str, str] = {}
 
-    def canonical(self, href: str, base: str, ignored: Counter[str] | None = None) -> str | None:
-        """The canonical URL *href* leads to; None off the site, and (counted) for links to no page."""
+    def canonical(
+        self, href: str, base: str, ignored: Counter[str] | None = None, offsite: list[str] | None = None
+    ) -> str | None:
+        """The canonical URL *href* leads to; None (counted) for links to no page, and None off the site
+        (appended to *offsite*, when given, for the caller to count and say)."""
         href = href.strip()
         if why := dead_link(href):
             self.ignore(why, ignored)
@@ -88,7 +95,10 @@ class Frontier:
         if (absolute := join_url(base, href)) is None:
             self.ignore("malformed", ignored)
             return None
-        return self.urls.canonical(absolute)
+        canonical = self.urls.canonical(absolute)
+        if canonical is None and offsite is not None:
+            offsite.append(absolute)
+        return canonical
 
     def ignore(self, why: str, ignored: Counter[str] | None) -> None:
         self.count(f"links/ignored/{why}")
@@ -107,7 +117,12 @@ class Frontier:
         return self.urls.key(url) in self._aliases
 
     async def articles(
-        self, links: Iterable[Link], base: str, ignored: Counter[str] | None = None, budget: LinkBudget | None = None
+        self,
+        links: Iterable[Link],
+        base: str,
+        ignored: Counter[str] | None = None,
+        budget: LinkBudget | None = None,
+        offsite: list[str] | None = None,
     ) -> list[str]:
         """The URLs to request for links that may be articles, in link order: those with something to fetch.
 
@@ -116,12 +131,13 @@ class Frontier:
         parameter, another domain; counted as ``duplicate``), to a stored article
         unchanged since (per the link's lastmod, a sitemap's; counted under
         ``incremental/skipped_stored``), or is a new article over the page's *budget*
-        (counted as ``over_page_cap``). *ignored* sums the counted ones for the caller's log line.
-        The articles are looked up in the store together, before any is decided.
+        (counted as ``over_page_cap``). *ignored* sums the counted ones for the caller's log line;
+        *offsite*, when given, receives the links off the site. The articles are looked up in the
+        store together, before any is decided.
         """
         candidates = []
         for href, lastmod in links:
-            canonical = self.canonical(href, base, ignored)
+            canonical = self.canonical(href, base, ignored, offsite)
             if canonical is not None and self.can_be_article(canonical):
                 # a shortlink already resolved: its article, maybe stored
                 candidates.append((self.resolve(canonical), lastmod))
@@ -145,11 +161,20 @@ class Frontier:
         self._requested.add(key)
         return self.urls.to_crawl(canonical)
 
-    def listing(self, href: str, base: str, ignored: Counter[str] | None = None) -> str | None:
-        """The URL to request for a link to a listing page (archive, next page); None off the site."""
+    def listing(self, href: str, base: str, ignored: Counter[str] | None = None, budget: LinkBudget | None = None) -> str | None:
+        """The URL to request for a link to a listing page (archive, next page).
+
+        None off the site, for a listing already requested in this run (Scrapy's
+        duplicate filter would drop it), and for a new one over the page's *budget*
+        (counted as ``over_page_cap``).
+        """
         canonical = self.canonical(href, base, ignored)
-        if canonical is None or "?" in canonical:
+        if canonical is None or "?" in canonical or (key := self.urls.key(canonical)) in self._listings:
             return None
+        if budget is not None and not budget.spend():
+            self.ignore("over_page_cap", ignored)
+            return None
+        self._listings.add(key)
         return self.urls.to_crawl(canonical)
 
     async def all_stored(self, hrefs: list[str], base: str) -> bool:

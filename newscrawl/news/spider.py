@@ -55,6 +55,8 @@ from newscrawl.storage.extension import Storage
 from newscrawl.urls import SiteUrls
 
 logger = logging.getLogger(__name__)
+#: links off the site a sitemap or feed names, shown in its line (all are counted)
+_OFFSITE_SHOWN = 5
 
 
 class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
@@ -121,7 +123,7 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
         return spider
 
     extractor: ArticleExtractor
-    #: new article links followed from one page that is not a sitemap
+    #: new links (articles, further pages, sections) followed from one page that is not a sitemap
     max_links_per_page: int
 
     def count(self, key: str, value: int = 1) -> None:
@@ -193,17 +195,26 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
         return [self.page_request(url) for url in urls]
 
     def link_budget(self) -> LinkBudget:
-        """The new article links one page (not a sitemap) may give: ``NEWSCRAWL_MAX_LINKS_PER_PAGE``."""
+        """The new links one page (not a sitemap) may give: ``NEWSCRAWL_MAX_LINKS_PER_PAGE``."""
         return LinkBudget(self.max_links_per_page)
 
     def _say_capped(self, url: str, budget: LinkBudget) -> None:
         if budget.over:
             logger.warning(
-                "Capped links on %s: followed %d new article links, left out %d more (NEWSCRAWL_MAX_LINKS_PER_PAGE)",
+                "Capped links on %s: followed %d new links, left out %d more (NEWSCRAWL_MAX_LINKS_PER_PAGE)",
                 url,
                 budget.spent,
                 budget.over,
             )
+
+    def _say_offsite(self, reason: str, what: str, elsewhere: list[str]) -> None:
+        """Count links of a sitemap, robots.txt or feed that are not on the site under
+        ``links/ignored/<reason>``, and say them in one line (the first few)."""
+        if elsewhere:
+            self.count(f"links/ignored/{reason}", len(elsewhere))
+            shown = ", ".join(elsewhere[:_OFFSITE_SHOWN])
+            more = f", and {len(elsewhere) - _OFFSITE_SHOWN} more" if len(elsewhere) > _OFFSITE_SHOWN else ""
+            logger.warning("Ignored %d %s: not on the site (%s%s)", len(elsewhere), what, shown, more)
 
     # --- routing ----------------------------------------------------------------------
 
@@ -253,10 +264,7 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
                 yield Request(url, callback=self.parse, errback=self.on_error)
             else:
                 elsewhere.append(location)
-        if elsewhere:
-            self.count("links/ignored/offsite_sitemap", len(elsewhere))
-            listed = ", ".join(elsewhere)
-            logger.warning("Ignored %d sitemaps named by %s: not on the site (%s)", len(elsewhere), named_by, listed)
+        self._say_offsite("offsite_sitemap", f"sitemaps named by {named_by}", elsewhere)
 
     async def parse_sitemap(self, response: TextResponse) -> list[Request]:
         self.count("pages/sitemap")
@@ -270,7 +278,10 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
                 entries.append((entry.get("loc", ""), entry.get("lastmod")))
             else:
                 self.count("incremental/sitemap_skipped_since")
-        return [self.page_request(url) for url in await self.frontier.articles(entries, response.url)]
+        elsewhere: list[str] = []
+        urls = await self.frontier.articles(entries, response.url, offsite=elsewhere)
+        self._say_offsite("offsite", f"entries of {response.url}", elsewhere)
+        return [self.page_request(url) for url in urls]
 
     async def parse_feed(self, response: TextResponse) -> list[Request]:
         self.count("pages/feed")
@@ -279,9 +290,11 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
             "//*[local-name()='item']/*[local-name()='link']/text() | //*[local-name()='entry']/*[local-name()='link']/@href"
         ).getall()
         budget = self.link_budget()
-        requests = await self.article_requests((link.strip() for link in links), response.url, budget)
+        elsewhere: list[str] = []
+        urls = await self.frontier.articles(((link, None) for link in links), response.url, budget=budget, offsite=elsewhere)
+        self._say_offsite("offsite", f"entries of {response.url}", elsewhere)
         self._say_capped(response.url, budget)
-        return requests
+        return [self.page_request(url) for url in urls]
 
     async def parse_page(self, response: TextResponse, problems: Problems) -> AsyncIterator[Request | ArticleItem]:
         """Route a page on what extraction says it is. Everything wrong with a page is said in one
@@ -379,23 +392,25 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
             self.count(f"problems/{kind}")
 
     async def follow_listing(self, listing: ListingPage) -> list[Request]:
-        """Article links of a listing page, its further pages and the section archives it links.
+        """Article links of a listing page, its further pages and the section archives it links,
+        within one budget of new links (``NEWSCRAWL_MAX_LINKS_PER_PAGE``): articles first.
 
-        Links ignored (dead, or more forms of an article already requested) are summed up in one line.
+        Links ignored (dead, more forms of an article already requested, over the budget) are
+        summed up in one line.
         """
         base = listing.base_url
         ignored: Counter[str] = Counter()
         budget = self.link_budget()
         requests = await self.article_requests(listing.article_links(), base, budget, ignored)
-        self._say_capped(listing.response.url, budget)
         if await self._continue_pagination(listing):
             for href in listing.next_pages():
-                if url := self.frontier.listing(href, base, ignored):
+                if url := self.frontier.listing(href, base, ignored, budget):
                     requests.append(self.page_request(url))
         for href in listing.section_links():
             canonical = self.frontier.canonical(href, base, ignored)
-            if canonical and self.is_section(canonical) and (url := self.frontier.listing(canonical, base)):
+            if canonical and self.is_section(canonical) and (url := self.frontier.listing(canonical, base, ignored, budget)):
                 requests.append(self.page_request(url))
+        self._say_capped(listing.response.url, budget)
         if ignored:
             summary = ", ".join(f"{count} {why}" for why, count in ignored.most_common())
             logger.debug("Ignored links on %s: %s", listing.response.url, summary)

@@ -7,8 +7,11 @@
 ``python -m newscrawl.storage replay [--uri URI] [FILE ...]``
     Replay dead-letter files (default: every file waiting in NEWSCRAWL_DATA_DIR/deadletter/)
     into MONGO_URI, or into the embedded store when it is unset.
-``python -m newscrawl.storage drop DATABASE``
+``python -m newscrawl.storage drop [--uri URI] DATABASE``
     Remove a database, e.g. the one a crawl of a copy of the site wrote (never MONGO_DATABASE's).
+
+``--uri`` takes no password: a command line is shown to every user of the machine (``ps``) and
+kept in shell histories. A URI with one is refused; MONGO_URI_FILE or MONGO_URI give it instead.
 
 Settings come from the project settings and the environment, as for a crawl.
 """
@@ -28,7 +31,7 @@ from pathlib import Path
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
-from newscrawl.logredact import install_log_redaction
+from newscrawl.logredact import install_log_redaction, uri_password
 from newscrawl.storage.config import MongoConfig
 from newscrawl.storage.connection import MongoConnection
 from newscrawl.storage.deadletter import dead_letter_files
@@ -130,6 +133,7 @@ def drop(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newscrawl.storage", description=__doc__.splitlines()[0])
     data_dir = "NEWSCRAWL_DATA_DIR (default: setting, env, or .data/ in the project)"
+    uri_help = "MongoDB connection string without a password (default: MONGO_URI, else the embedded store)"
     parser.add_argument("--data-dir", help=data_dir)
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser("serve", help="serve the embedded store on a port")
@@ -139,16 +143,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_parser.set_defaults(run=serve)
     drop_parser = commands.add_parser("drop", help="remove a database (not MONGO_DATABASE)")
     drop_parser.add_argument("database")
-    drop_parser.add_argument("--uri", help="MongoDB connection string (default: MONGO_URI, else the embedded store)")
+    drop_parser.add_argument("--uri", help=uri_help)
     drop_parser.set_defaults(run=drop)
     replay_parser = commands.add_parser("replay", help="replay dead-letter files idempotently")
-    replay_parser.add_argument("--uri", help="MongoDB connection string (default: MONGO_URI, else the embedded store)")
+    replay_parser.add_argument("--uri", help=uri_help)
     replay_parser.add_argument("files", nargs="*", help="dead-letter files (default: all waiting ones)")
     replay_parser.set_defaults(run=replay)
     for command in (serve_parser, drop_parser, replay_parser):
         # also after the command (`serve --port 0 --data-dir DIR`); SUPPRESS keeps one given before it
         command.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_dir)
     args = parser.parse_args(argv)
+    if getattr(args, "uri", None) and uri_password(args.uri) is not None:
+        print(
+            "Not using --uri: it holds a password, which a command line shows to every user of this machine "
+            "and leaves in shell history. Name a file holding the URI in MONGO_URI_FILE, or set MONGO_URI "
+            "in the environment (see docs/credentials.md).",
+            file=sys.stderr,
+        )
+        return 2
     install_log_redaction()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -153,7 +153,7 @@ def _repair(write: ArticleWrite, stored: Mapping[str, Any], damage: dict[str, li
     document["updated_at"] = kept or written_at
     # Guarded by what was read of the damaged fields: if another writer repaired the document
     # meanwhile, the filter matches nothing and the upsert fails on the _id index, so it is re-read.
-    guard = {name: _as_read(stored, name) for name in ("_id", "content_hash", *damage)}
+    guard = _as_read(stored, ["content_hash", *damage])
     return Plan(write, "repaired", ReplaceOne(guard, document, upsert=True), version, damage)
 
 
@@ -169,6 +169,18 @@ def _seen_urls(stored: Mapping[str, Any]) -> set[str]:
     return {value for value in (*values, stored.get("source_url")) if isinstance(value, str)}
 
 
-def _as_read(document: Mapping[str, Any], name: str) -> dict[str, Any]:
-    """A filter matching the field *name* as it was read (``$eq``: a stored value is never taken for an operator)."""
-    return {"$eq": document[name]} if name in document else {"$exists": False}
+def _as_read(document: Mapping[str, Any], names: list[str]) -> dict[str, Any]:
+    """A filter matching *document* by ``_id`` while the fields *names* hold what was read.
+
+    A field read is compared by ``$getField``: its name, which anything may have
+    stored (``a.b``, ``$where``), is a field's, never a path or an operator; and its
+    value is ``$literal``, never an expression. A field missing when read is a field
+    of the schema (no other can be missed), whose name a query may hold as it is.
+    """
+    read = [
+        {"$eq": [{"$getField": {"field": {"$literal": name}, "input": "$$ROOT"}}, {"$literal": document[name]}]}
+        for name in dict.fromkeys(names)
+        if name in document
+    ]
+    missing = {name: {"$exists": False} for name in names if name not in document}
+    return {"_id": {"$eq": document["_id"]}, **missing, **({"$expr": {"$and": read}} if read else {})}
