@@ -105,12 +105,23 @@ def test_a_closing_credit_leaves_the_body_only_when_emphasised_whole() -> None:
 
 
 def test_a_body_far_shorter_than_the_declared_word_count_is_rendered_and_a_complete_one_is_not() -> None:
+    article = case("byline-for-agency")
+    assert isinstance(extractor().extract(served(article), NOW), Article)  # 218 words, wordCount 218
+    outcome = extractor().extract(served(article, lambda html: html.replace('"wordCount":218', '"wordCount":1000')), NOW)
+    assert isinstance(outcome, NeedsRendering)
+    assert (outcome.reason, outcome.detail) == ("short_of_word_count", "218 words of the 1000 the page declares")
+    assert outcome.min_words == 500  # what the browser waits for in the body
+
+
+def test_a_loader_beside_a_complete_body_is_a_widget_s_and_the_page_is_not_rendered() -> None:
+    """The short post's video player shows a spinner and its poll a "Loading ..." div: its 60 words
+    are all its wordCount declares, so the loaders are not the text's."""
     article = case("short-complete")
-    assert isinstance(extractor().extract(served(article), NOW), Article)  # 60 words, wordCount 60
+    outcome = extractor().extract(served(article), NOW)
+    assert isinstance(outcome, Article) and outcome.item["body"] == article["body"]
     outcome = extractor().extract(served(article, lambda html: html.replace('"wordCount":60', '"wordCount":400')), NOW)
     assert isinstance(outcome, NeedsRendering)
-    assert (outcome.reason, outcome.detail) == ("short_of_word_count", "60 words of the 400 the page declares")
-    assert outcome.min_words == 200  # what the browser waits for in the body
+    assert (outcome.reason, outcome.detail, outcome.min_words) == ("placeholder", "the body shows a loading placeholder (60 words)", 200)
 
 
 def test_a_rendered_page_is_judged_as_it_is() -> None:
@@ -168,11 +179,11 @@ def test_compiled_selectors_select_what_parsel_selects(site: FixtureSite) -> Non
 
 
 def test_a_word_count_given_as_a_string_or_nonsense_is_read_or_ignored() -> None:
-    article = case("short-complete")
-    for declared, reason in (('"400"', "short_of_word_count"), ('"many"', None), ("-5", None), ("true", None)):
+    article = case("byline-for-agency")
+    for declared, reason in (('"1000"', "short_of_word_count"), ('"many"', None), ("-5", None), ("true", None)):
 
         def declare(text: str, value: str = declared) -> str:
-            return text.replace('"wordCount":60', f'"wordCount":{value}')
+            return text.replace('"wordCount":218', f'"wordCount":{value}')
 
         html = served(article, declare)
         outcome = extractor().extract(html, NOW)

@@ -188,7 +188,9 @@ class ArticleExtractor:
     def _render_reason(self, page: ArticlePage, item: ArticleItem) -> NeedsRendering | None:
         words = len((item["body"] or "").split())
         declared = page.data.word_count
-        if page.body_text.placeholder:
+        wanted = max(self.min_body_words, math.ceil((declared or 0) * DECLARED_WORDS_SHARE))
+        # A loader beside a body that already holds its words is a widget's (a poll, a video), not the text's.
+        if page.body_text.placeholder and words < wanted:
             reason, detail = "placeholder", f"the body shows a loading placeholder ({words} words)"
         elif not item["body"]:
             reason, detail = "no_body", "no body text in the served page"
@@ -196,5 +198,4 @@ class ArticleExtractor:
             reason, detail = "short_of_word_count", f"{words} words of the {declared} the page declares"
         else:
             return None
-        wanted = max(self.min_body_words, math.ceil((declared or 0) * DECLARED_WORDS_SHARE))
         return NeedsRendering(item, reason, detail, ", ".join(page.body_css), wanted)
