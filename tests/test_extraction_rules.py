@@ -188,3 +188,35 @@ def test_a_word_count_given_as_a_string_or_nonsense_is_read_or_ignored() -> None
         html = served(article, declare)
         outcome = extractor().extract(html, NOW)
         assert (outcome.reason if isinstance(outcome, NeedsRendering) else None) == reason, declared
+
+
+def _later_page(post: dict[str, Any], change: Callable[[str], bytes]) -> HtmlResponse:
+    html = (NEASELIDA.root / post["pages"][1]).read_text("utf-8")
+    return HtmlResponse(post["url"] + "2/", body=change(html), headers={"Content-Type": "text/html; charset=UTF-8"})
+
+
+def test_a_further_page_is_read_as_every_page_is_its_encoding_and_depth_made_good() -> None:
+    post = case("πολυσέλιδο-tdb")
+    first = extractor().extract(NEASELIDA.response(post["pages"][0], post["url"]), NOW)
+    assert isinstance(first, Article)
+    second = post["body"].removeprefix(first.item["body"] + "\n\n").split("\n\n")
+    assert len(second) == 4
+
+    def windows_1253(html: str) -> bytes:  # declared in the page, not in the header, which says UTF-8
+        return html.replace('charset="UTF-8"', 'charset="windows-1253"').encode("cp1253", "xmlcharrefreplace")
+
+    further = extractor().continuation(_later_page(post, windows_1253), NOW)
+    assert (further.paragraphs, further.problems, further.missing) == (second, [], "")
+
+    def deep(html: str) -> bytes:
+        return html.replace("<p>", "<p>" + "<span>" * 3000, 1).encode()
+
+    further = extractor().continuation(_later_page(post, deep), NOW)
+    assert further.paragraphs == second
+    assert further.problems == [("deep_markup", "2504 tags nested deeper than 512 levels left out, their text kept")]
+
+
+@pytest.mark.parametrize(("path", "missing"), [("404.html", "the site's 404 page"), ("about/index.html", "not an article page")])
+def test_a_further_page_that_is_no_page_of_a_post_adds_nothing(path: str, missing: str) -> None:
+    further = extractor().continuation(NEASELIDA.response(path, "https://www.neaselida.example/x/2/"), NOW)
+    assert (further.paragraphs, further.missing) == ([], missing)

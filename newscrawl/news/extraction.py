@@ -116,6 +116,17 @@ class Article:
     problems: Problems = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class FurtherPage:
+    """What page 2 or later of a post split into pages adds to its body."""
+
+    paragraphs: list[str]
+    #: (kind, detail) of problems met reading it (an encoding, deep markup, mojibake)
+    problems: Problems = field(default_factory=list)
+    #: why it adds nothing, when it is no page of the post
+    missing: str = ""
+
+
 Outcome = NotArticle | NotFound | AmpCopy | LaterPage | Stub | NeedsRendering | Article
 
 
@@ -180,10 +191,19 @@ class ArticleExtractor:
             page.problems.append(("mojibake", f"{repaired} double-encoded runs repaired"))
         return page, extractor
 
-    def continuation(self, response: TextResponse, now: datetime) -> list[str]:
-        """The paragraphs of page 2 or later of a post split into pages."""
-        page, _ = self.read(response, now)
-        return page.body()
+    def continuation(self, response: TextResponse, now: datetime) -> FurtherPage:
+        """Page 2 or later of a post split into pages, read as every page is (:func:`readable` first);
+        ``missing`` says why it adds nothing when it is the site's 404 page or no article at all."""
+        problems: Problems = []
+        if isinstance(response, HtmlResponse):
+            response, problems = readable(response)
+        page = self.page(response, now)
+        if page.is_not_found():
+            return FurtherPage([], problems, "the site's 404 page")
+        if not page.is_article():
+            return FurtherPage([], problems, "not an article page")
+        page, _ = self.read(response, now, page)
+        return FurtherPage(page.body(), [*problems, *page.problems])
 
     def _render_reason(self, page: ArticlePage, item: ArticleItem) -> NeedsRendering | None:
         words = len((item["body"] or "").split())
