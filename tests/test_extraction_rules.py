@@ -140,14 +140,31 @@ def test_a_rendered_page_is_judged_as_it_is() -> None:
 # --- multi-page posts ---------------------------------------------------------------------------------
 
 
-def test_a_later_page_of_a_post_names_its_first_page_and_the_first_names_the_others() -> None:
-    post = case("multipage-td10")
+@pytest.mark.parametrize("slug", ["multipage-td10", "πολυσέλιδο-tdb"])  # WordPress 5.0 and 6.x page links
+def test_a_later_page_of_a_post_names_its_first_page_and_the_first_names_the_others(slug: str) -> None:
+    post = case(slug)
     first, *later = post["pages"]
-    outcome = extractor().extract(NEASELIDA.response(later[0], post["url"] + "2/"), NOW)
-    assert outcome == LaterPage(post["url"])
+    for number, path in enumerate(later, start=2):
+        assert extractor().extract(NEASELIDA.response(path, f"{post['url']}{number}/"), NOW) == LaterPage(post["url"])
     page = extractor().extract(NEASELIDA.response(first, post["url"]), NOW)
     assert isinstance(page, Article)
-    assert page.page.further_pages() == [post["url"] + "2/", post["url"] + "3/"]
+    assert page.page.further_pages() == [f"{post['url']}{number}/" for number in range(2, len(post["pages"]) + 1)]
+
+
+def _without_current_page(post: dict[str, Any], url: str, body_class: str = "") -> HtmlResponse:
+    """Page 2 of the post with the default themes' page links, where the current page is bare text."""
+    html = (NEASELIDA.root / post["pages"][1]).read_text("utf-8")
+    links = f'<p class="post-nav-links">Pages: <a href="{post["url"]}">1</a> 2 <a href="{post["url"]}3/">3</a></p>'
+    html = re.sub(r'<div class="page-nav page-nav-post.*?</div></a></div>', links, html, count=1, flags=re.S)
+    return HtmlResponse(url, body=html.replace('<body class="', f'<body class="{body_class} ', 1), encoding="utf-8")
+
+
+def test_a_later_page_is_told_by_its_url_or_body_class_when_its_links_do_not_show_it() -> None:
+    post = case("multipage-td10")
+    assert extractor().extract(_without_current_page(post, post["url"] + "2/"), NOW) == LaterPage(post["url"])
+    # Plain permalinks: page 2 is ?p=N&page=2, which WordPress's body class says.
+    plain = "https://www.neaselida.example/?p=51390&page=2"
+    assert extractor().extract(_without_current_page(post, plain, "paged-2 single-paged-2"), NOW) == LaterPage(post["url"])
 
 
 # --- selectors ------------------------------------------------------------------------------------------

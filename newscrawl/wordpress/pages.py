@@ -12,6 +12,8 @@ from newscrawl.urls import join_url
 from newscrawl.wordpress.routes import shortlink_id
 
 _POST_ID_CLASS = re.compile(r"\bpostid-(\d+)\b")
+#: body_class() on page N > 1 of a post split into pages
+_PAGED_CLASS = re.compile(r"\bsingle-paged-(\d+)\b")
 
 #: What the plugins most WordPress news sites run put inside a post's content, never article text:
 #: sharing buttons (Jetpack, AddToAny, Sassy Social Share, Shareaholic, Social Warfare, Simple Share
@@ -34,9 +36,10 @@ class WordPressArticlePage(ArticlePage):
     not_article_markers: ClassVar[str] = "body.error404, body.archive, body.search, body.page, body.home, body.blog"
     not_found_markers: ClassVar[str] = "body.error404"
     boilerplate_css: ClassVar[str] = WORDPRESS_BOILERPLATE
-    #: the page links of a post split with ``<!--nextpage-->`` (``wp_link_pages()``, WordPress 5.1+):
-    #: a link per other page, the current one a ``span.current``
-    post_pages_css: ClassVar[str] = ".post-page-numbers"
+    #: the page links of a post split with ``<!--nextpage-->`` (``wp_link_pages()``): a link per other
+    #: page, the current page an element without a link (WordPress 5.1+ marks both ``.post-page-numbers``;
+    #: before, the theme's wrapper tells them, as ``.post-nav-links`` does for the default themes)
+    post_pages_css: ClassVar[str] = ".post-page-numbers, .post-nav-links > a, .post-nav-links > span"
 
     def post_id(self) -> str | None:
         """The post's WordPress id: from ``<body class="postid-N">``, else its ``rel=shortlink``."""
@@ -47,8 +50,13 @@ class WordPressArticlePage(ArticlePage):
 
     @cached_property
     def _post_pages(self) -> tuple[int, dict[int, str]]:
-        """The number of this page of the post, and the URL of each other page by number."""
-        current, pages = 1, dict[int, str]()
+        """The number of this page of the post, and the URL of each other page by number.
+
+        The current page is the number without a link; when the links do not show it,
+        WordPress's ``single-paged-N`` body class, else the ``/slug/N/`` URL of page N
+        of the post whose page 1 is linked.
+        """
+        current, pages = 0, dict[int, str]()
         for element in self.select(self.post_pages_css, self.scope):
             label = text_of(element).strip()
             if not label.isdigit():  # the arrows
@@ -56,9 +64,20 @@ class WordPressArticlePage(ArticlePage):
             if href := element.get("href"):
                 if url := join_url(self.base_url, href):
                     pages.setdefault(int(label), url)
-            elif "current" in (element.get("class") or "").split() or element.get("aria-current"):
+            else:
                 current = int(label)
-        return current, pages
+        return current or self._page_number(pages.get(1)), pages
+
+    def _page_number(self, first_page: str | None) -> int:
+        body = self.root.find("body")
+        if body is not None and (match := _PAGED_CLASS.search(body.get("class") or "")):
+            return int(match.group(1))
+        urls = self.site.urls
+        if first_page and (first := urls.canonical(first_page)) and (this := urls.canonical(self.response.url)):
+            number = this.removeprefix(first.rstrip("/") + "/").rstrip("/")
+            if this.startswith(first.rstrip("/") + "/") and number.isdigit():
+                return int(number)
+        return 1
 
     def first_page_url(self) -> str | None:
         current, pages = self._post_pages
