@@ -13,8 +13,8 @@ from lxml.html import fromstring
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from newscrawl.bylines import author_names, is_desk
-from newscrawl.news.body import read_containers
+from newscrawl.bylines import author_names, is_desk, writers
+from newscrawl.news.body import read_containers, take_credits
 from newscrawl.news.extraction import Article, ArticleExtractor, LaterPage, NeedsRendering, Stub
 from newscrawl.news.selectors import ClassIndex, select, values
 from newscrawl.themes.tagdiv import NewspaperArticlePage
@@ -51,6 +51,11 @@ def served(article: dict[str, Any], change: Callable[[str], str] = lambda html: 
         ("Γιώργου Αλεξίου και Νίκου Σταύρου", ["Γιώργου Αλεξίου", "Νίκου Σταύρου"]),
         ("Ελένη Βλάχου για το ΑΠΕ-ΜΠΕ", ["Ελένη Βλάχου"]),
         ("Center for Policy Studies", ["Center for Policy Studies"]),  # one word before "for": an organisation
+        ("Helen Carter, for Reuters", ["Helen Carter"]),
+        ("Νίκος Ανδρέου, για το ΑΠΕ-ΜΠΕ", ["Νίκος Ανδρέου"]),
+        ("Γράφει η Άννα Ρούσσου", ["Άννα Ρούσσου"]),
+        ("Γράφουν οι Άννα Ρούσσου και Νίκος Ανδρέου", ["Άννα Ρούσσου", "Νίκος Ανδρέου"]),
+        ("Reporting by Daniel Brooks", ["Daniel Brooks"]),
         ("NPR", ["NPR"]),
     ],
 )
@@ -61,10 +66,53 @@ def test_author_names_are_what_a_reader_would_give(byline: str, names: list[str]
 @pytest.mark.parametrize(
     ("name", "desk"),
     [("Staff", True), ("Σύνταξη", True), ("ΣΥΝΤΑΞΗ", True), ("Νέα Σελίδα", True), ("Νέα Σελίδα Newsroom", True),
-     ("Daniel Brooks", False), ("Νέα Σελίδα Daniel", False)],
+     ("agencies", True), ("Πρακτορεία", True), ("Daniel Brooks", False), ("Νέα Σελίδα Daniel", False)],
 )  # fmt: skip
 def test_desks_and_the_site_itself_are_no_writers(name: str, desk: bool) -> None:
     assert is_desk(name, ("Νέα Σελίδα",)) is desk
+
+
+def test_staff_and_agencies_is_a_desk_that_gives_way_to_a_writer() -> None:
+    assert writers([["Staff and agencies"], ["Daniel Brooks"]]) == ["Daniel Brooks"]
+    assert writers([["Staff and agencies"]]) == ["Staff", "agencies"]
+
+
+@pytest.mark.parametrize(
+    ("credit", "author"),
+    [
+        ("Του Γιώργου Παπαδάκη", "Γιώργου Παπαδάκη"),
+        ("Γράφει ο Γιώργος Παπαδάκης", "Γιώργος Παπαδάκης"),
+        ("Από τον Γιώργο Παπαδάκη", "Γιώργο Παπαδάκη"),
+        ("Ρεπορτάζ: Γιώργος Παπαδάκης", "Γιώργος Παπαδάκης"),
+        ("Reporting by Daniel Brooks", "Daniel Brooks"),
+    ],
+)
+def test_a_credit_line_in_any_form_names_the_writer_under_a_desk_byline_and_leaves_the_body(credit: str, author: str) -> None:
+    article = case("credit-line-first")
+    credited = served(article, lambda html: html.replace("<p><strong>Του Γιώργου Παπαδάκη</strong></p>", f"<p><strong>{credit}</strong></p>"))
+    outcome = extractor().extract(credited, NOW)
+    assert isinstance(outcome, Article)
+    assert (outcome.item["authors"], outcome.item["body"]) == ([author], article["body"])
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["Των Ηνωμένων Πολιτειών η απόφαση να επιβάλει δασμούς προκάλεσε αντιδράσεις.", "Του Αγίου Νικολάου η γιορτή γιορτάστηκε."],
+)
+def test_a_sentence_opening_with_a_genitive_phrase_is_no_byline(opening: str) -> None:
+    assert take_credits([opening, "Δεύτερη παράγραφος."]).paragraphs == [opening, "Δεύτερη παράγραφος."]
+    article = case("credit-line-first")  # under a desk byline, the phrase does not become the author
+    uncredited = served(article, lambda html: html.replace("<p><strong>Του Γιώργου Παπαδάκη</strong></p>", f"<p>{opening}</p>"))
+    outcome = extractor().extract(uncredited, NOW)
+    assert isinstance(outcome, Article)
+    assert (outcome.item["authors"], outcome.item["body"]) == (["Σύνταξη"], f"{opening}\n\n{article['body']}")
+
+
+def test_a_byline_running_into_a_new_sentence_or_ending_at_a_comma_leaves_the_body() -> None:
+    running = take_credits(["Του Κωστή Μπακογιάννη Η ‘Διακήρυξη’ υπογράφηκε χθες."])
+    assert (running.opening_byline, running.paragraphs) == (["Κωστή Μπακογιάννη"], ["Η ‘Διακήρυξη’ υπογράφηκε χθες."])
+    comma = take_credits(["Του Κωστή Μπακογιάννη, η ‘Διακήρυξη’ υπογράφηκε χθες."])
+    assert (comma.opening_byline, comma.paragraphs) == (["Κωστή Μπακογιάννη"], ["η ‘Διακήρυξη’ υπογράφηκε χθες."])
 
 
 def test_a_desk_byline_is_kept_when_no_writer_is_named() -> None:
