@@ -135,6 +135,25 @@ def test_a_read_also_list_leaves_the_body_with_its_heading_and_a_list_of_text_st
     assert body_of(html) == ["First paragraph.", "Second paragraph.", "Flour, 200 g", "Sugar, 50 g"]
 
 
+@pytest.mark.parametrize(
+    "widget",
+    [
+        '<div class="essb_links"><ul class="essb_links_list"><li class="essb_item"><a href="#"><span class="essb_network_name">'
+        "Facebook</span></a> <span>Share</span></li><li><a href=\"#\">Twitter</a> <span>Tweet</span></li></ul></div>",
+        '<div class="et_social_inline et_social_mobile_on"><div class="et_social_networks"><div class="et_social_network_label">'
+        "Share This</div></div></div>",
+        '<div class="dpsp-content-wrapper"><p class="dpsp-share-text">Sharing is caring!</p></div>',
+        '<div class="shared-counts-wrap"><span class="shared-counts-label">Facebook</span> <span>Pin</span></div>',
+        '<div class="ns-inline"><div class="ns-buttons"><span class="ns-button-label">Share</span></div></div>',
+        '<div class="sharethis-inline-share-buttons"><div class="st-btn"><span class="st-label">Share</span></div></div>',
+        '<p class="post-nav-links">Pages: 1 <a href="/a/2/">2</a></p>',
+    ],
+    ids=["essb", "monarch", "social-pug", "shared-counts", "novashare", "sharethis", "post-nav-links"],
+)
+def test_sharing_plugins_of_wordpress_leave_the_body(widget: str) -> None:
+    assert body_of(f"{widget}<p>First paragraph.</p><p>Second paragraph.</p>{widget}") == ["First paragraph.", "Second paragraph."]
+
+
 def test_placeholders_leave_the_body_by_their_markup_or_their_words() -> None:
     reading = read_containers(
         [fromstring("<div><div class='td-loader-gif'>…</div><p>Φόρτωση...</p><p>Loading the results is slow today.</p></div>")],
@@ -285,3 +304,26 @@ def test_a_further_page_is_read_as_every_page_is_its_encoding_and_depth_made_goo
 def test_a_further_page_that_is_no_page_of_a_post_adds_nothing(path: str, missing: str) -> None:
     further = extractor().continuation(NEASELIDA.response(path, "https://www.neaselida.example/x/2/"), NOW)
     assert (further.paragraphs, further.missing) == ([], missing)
+
+
+# --- dates -------------------------------------------------------------------------------------------
+
+
+def test_microdata_dates_given_as_the_element_s_text_are_read() -> None:
+    def microdata_text_only(html: str) -> str:
+        html = re.sub(r'"date(Published|Modified)":"[^"]*",', "", html)
+        html = re.sub(r'<meta property="article:(published|modified)_time"[^>]*>', "", html)
+        html = html.replace('datetime="2025-09-04T15:05:12+00:00"', "")
+        return html.replace(
+            "<footer>",
+            '<footer><span itemprop="datePublished">2025-09-04T18:05:12+03:00</span>'
+            ' <time itemprop="dateModified">2025-09-04T18:40:00+03:00</time>',
+            1,
+        )
+
+    outcome = extractor().extract(served(case("byline-for-agency"), microdata_text_only), NOW)
+    assert isinstance(outcome, Article)
+    assert (outcome.item["published_at"], outcome.item["modified_at"]) == (
+        datetime(2025, 9, 4, 15, 5, 12, tzinfo=UTC),
+        datetime(2025, 9, 4, 15, 40, tzinfo=UTC),
+    )

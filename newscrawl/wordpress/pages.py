@@ -17,13 +17,15 @@ _PAGED_CLASS = re.compile(r"\bsingle-paged-(\d+)\b")
 
 #: What the plugins most WordPress news sites run put inside a post's content, never article text:
 #: sharing buttons (Jetpack, AddToAny, Sassy Social Share, Shareaholic, Social Warfare, Simple Share
-#: Buttons), Jetpack's related posts, newsletter sign-ups (Mailchimp for WordPress, Jetpack
+#: Buttons, Easy Social Share Buttons, Monarch, Grow/Social Pug, Shared Counts, Novashare, ShareThis),
+#: Jetpack's related posts, newsletter sign-ups (Mailchimp for WordPress, Jetpack
 #: subscriptions, any newsletter box) and the page links of a post split into pages.
 WORDPRESS_BOILERPLATE = (
     ".sharedaddy, .jp-relatedposts, #jp-relatedposts, .wp-block-jetpack-sharing-buttons, "
     ".addtoany_share_save_container, .a2a_kit, .heateor_sss_sharing_container, .shareaholic-canvas, "
-    ".swp_social_panel, .ssba, .mc4wp-form, .jetpack_subscription_widget, .wp-block-jetpack-subscriptions, "
-    "[class*=newsletter], .page-links, .post-page-numbers"
+    ".swp_social_panel, .ssba, .essb_links, .et_social_inline, .dpsp-content-wrapper, .shared-counts-wrap, "
+    ".ns-buttons, .sharethis-inline-share-buttons, .mc4wp-form, .jetpack_subscription_widget, .wp-block-jetpack-subscriptions, "
+    "[class*=newsletter], .page-links, .post-nav-links, .post-page-numbers"
 )
 
 
