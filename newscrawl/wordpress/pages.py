@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from itertools import chain
 from typing import ClassVar
 
-from newscrawl.news.pages import ArticlePage, ListingPage
+from newscrawl.news.pages import ArticlePage, ListingPage, Selectors
 from newscrawl.news.selectors import text_of
 from newscrawl.urls import join_url
 from newscrawl.wordpress.routes import shortlink_id
@@ -38,10 +39,12 @@ class WordPressArticlePage(ArticlePage):
     not_article_markers: ClassVar[str] = "body.error404, body.archive, body.search, body.page, body.home, body.blog"
     not_found_markers: ClassVar[str] = "body.error404"
     boilerplate_css: ClassVar[str] = WORDPRESS_BOILERPLATE
-    #: the page links of a post split with ``<!--nextpage-->`` (``wp_link_pages()``): a link per other
-    #: page, the current page an element without a link (WordPress 5.1+ marks both ``.post-page-numbers``;
-    #: before, the theme's wrapper tells them, as ``.post-nav-links`` does for the default themes)
-    post_pages_css: ClassVar[str] = ".post-page-numbers, .post-nav-links > a, .post-nav-links > span"
+    #: the page links of a post split with ``<!--nextpage-->`` (``wp_link_pages()``, WordPress 5.1+):
+    #: a link per other page, the current page a number without a link
+    post_pages_css: ClassVar[str] = ".post-page-numbers"
+    #: what wraps those links, each child a page link or the current page: before WordPress 5.1 the only
+    #: mark they have (the default themes' ``.post-nav-links``)
+    post_pages_nav_css: ClassVar[Selectors] = (".post-nav-links",)
 
     def post_id(self) -> str | None:
         """The post's WordPress id: from ``<body class="postid-N">``, else its ``rel=shortlink``."""
@@ -59,7 +62,9 @@ class WordPressArticlePage(ArticlePage):
         of the post whose page 1 is linked.
         """
         current, pages = 0, dict[int, str]()
-        for element in self.select(self.post_pages_css, self.scope):
+        navigations = (nav for css in self.post_pages_nav_css for nav in self.select(css, self.scope))
+        children = (child for nav in navigations for child in nav if isinstance(child.tag, str))
+        for element in chain(self.select(self.post_pages_css, self.scope), children):
             label = text_of(element).strip()
             if not label.isdigit():  # the arrows
                 continue
