@@ -135,6 +135,8 @@ _NAME_SEPARATOR = re.compile(r"\s*,\s*|\s+(?:" + "|".join(map(re.escape, _JOINER
 _FOR_WORDS = "|".join(re.escape(word) for language in LANGUAGES for word in language.byline_for)
 #: "WRITER for PUBLICATION": a writer of two to four words, then the publication
 _WRITER_FOR = re.compile(rf"^(?P<writer>(?:\S+\s+){{1,3}}\S+?)\s+(?:{_FOR_WORDS})\s+\S", re.I)
+#: "for PUBLICATION" after a comma
+_FOR_PUBLICATION = re.compile(rf"^(?:{_FOR_WORDS})\s", re.I)
 _DESKS = frozenset(fold(name) for language in LANGUAGES for name in language.desk_names)
 
 
@@ -142,7 +144,7 @@ def author_names(byline: str) -> list[str]:
     """The writers a byline names, as a reader would give them.
 
     ``By Anna Lee and Mark Ortiz`` gives two names; ``Helen Carter for Reuters``
-    gives ``Helen Carter`` (an organisation of one word and "for" is left
+    and ``Helen Carter, for Reuters`` give ``Helen Carter`` (an organisation of one word and "for" is left
     whole: ``Center for Policy Studies``); a marker ("By", "Του") opening it goes.
     """
     text = byline.strip()
@@ -151,6 +153,8 @@ def author_names(byline: str) -> list[str]:
     names = []
     for part in _NAME_SEPARATOR.split(text):
         name = part.strip(" .;:")
+        if _FOR_PUBLICATION.match(name):  # "Helen Carter, for Reuters": the publication, no writer
+            continue
         if match := _WRITER_FOR.match(name):
             name = match.group("writer")
         if name:

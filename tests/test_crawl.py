@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -12,6 +13,7 @@ import pytest
 from pymongo import MongoClient
 
 from newscrawl.monitoring.summary import counts_under
+from newscrawl.news.extraction import ArticleExtractor
 from newscrawl.urls import normalize_path
 from tests.conftest import run_scrapy
 from tests.harness import Crawl, crawl
@@ -114,6 +116,19 @@ def test_posts_the_theme_layout_does_not_match_are_read_by_the_fallback_and_coun
     assert Counter(item["extractor"] for item in site_crawl.result.items) == by_extractor
     assert counts_under(site_crawl.result.stats, "newscrawl/extractor/") == dict(by_extractor)
     assert Counter(doc["extractor"] for doc in site_crawl.documents) == by_extractor
+    theme = site.spider.theme.name
+    said = [line for line in site_crawl.result.lines("INFO") if "with the fallback extractor" in line]
+    assert sorted(said) == sorted(
+        f"INFO newscrawl.news.spider: Read {url} with the fallback extractor: the {theme} layout does not match it"
+        for url, article in site.expected.items()
+        if article.get("extractor") == "fallback"
+    )
+
+
+def test_each_further_page_of_a_post_split_into_pages_is_counted(site_crawl: SiteCrawl) -> None:
+    further = sum(len(article.get("pages", [])[1:]) for article in site_crawl.site.article_pages)
+    assert site_crawl.result.stat("newscrawl/pages/post_page") == further
+    assert site_crawl.result.stat("newscrawl/problems/missing_page") == 0
 
 
 def test_the_crawl_passes_its_monitors_and_logs_no_error(site_crawl: SiteCrawl) -> None:
@@ -177,3 +192,27 @@ def test_scrapy_crawl_runs_the_main_job_from_the_command_line(fixture_server: Fi
     )  # fmt: skip
     assert process.returncode == 0, process.stderr[-3000:]
     assert len((tmp_path / "items.jsonl").read_text(encoding="utf-8").splitlines()) == len(IPROINI.expected)
+
+
+NEASELIDA = SITES[2]
+
+
+def test_a_later_page_leads_to_the_first_and_a_further_page_gone_is_a_missing_page() -> None:
+    """Started on page 2 of a post in three pages whose page 3 is gone (404): the post is read from its
+    first page, with pages 1 and 2, and the missing page is counted and said."""
+    post = next(article for article in NEASELIDA.article_pages if article["path"].startswith("multipage-td10"))
+    spider = NEASELIDA.spider()
+    reader = ArticleExtractor(spider.site, spider.theme, min_body_words=10, fallback=spider.fallback_page)
+    third = reader.continuation(NEASELIDA.response(post["pages"][2], post["url"] + "3/"), datetime.now(UTC))
+    with FixtureServer("neaselida", NEASELIDA.directory / "missing-page", NEASELIDA.root) as server:
+        first = post["url"].replace(NEASELIDA.spider.origin, server.url)
+        settings = {"NEWSCRAWL_STORAGE_ENABLED": False, "SPIDERMON_ENABLED": False, "DEPTH_LIMIT": 1}
+        result = crawl(NEASELIDA.spider, settings, base_url=server.url, start_urls=first + "2/")
+    (item,) = [item for item in result.items if item["url"] == post["url"]]
+    assert item["body"] == post["body"].removesuffix("\n\n" + "\n\n".join(third.paragraphs))
+    assert len(item["body"]) < len(post["body"])
+    assert result.stat("newscrawl/skipped/later_page") == 1
+    assert result.stat("newscrawl/pages/post_page") == 1
+    assert result.stat("newscrawl/problems/missing_page") == 1
+    said = f"WARNING newscrawl.news.spider: Problem on {first}: missing page ({post['url']}3/: HTTP 404)"
+    assert [line for line in result.log if "Problem on" in line] == [said]

@@ -47,7 +47,7 @@ def test_article_fields(site: FixtureSite, expected: dict[str, Any]) -> None:
     item = outcome.item
     for later in expected.get("pages", [])[1:]:
         later_url = site.spider.origin + "/" + later.removesuffix("index.html")
-        item["body"] += "\n\n" + "\n\n".join(reader.continuation(site.response(later, later_url), NOW))
+        item["body"] += "\n\n" + "\n\n".join(reader.continuation(site.response(later, later_url), NOW).paragraphs)
     for field in fields:
         assert as_json(item[field]) == expected[field], field
     assert item["extractor"] == expected.get("extractor", site.spider.theme.name)

@@ -34,7 +34,7 @@ ENGLISH = Language(
     time_joiners=("at",),
     am=("am", "a.m."),
     pm=("pm", "p.m."),
-    byline_markers=("By", "By:"),
+    byline_markers=("By", "By:", "Reporting by"),
     name_joiners=("and", "&"),
     byline_for=("for",),
     name_particles=frozenset("of the and for on in de del della di da van von der den al el bin ibn la le du y".split()),
@@ -55,6 +55,7 @@ ENGLISH = Language(
             "the editors",
             "admin",
             "editor",
+            "agencies",
         }
     ),
     placeholders=("Loading", "Please wait"),

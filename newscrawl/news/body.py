@@ -127,4 +127,14 @@ def _opening_byline(first_paragraph: str, emphasised: str | None) -> tuple[list[
         byline = split_byline(emphasised)
         if byline and not byline[1]:
             return byline[0], first_paragraph[len(emphasised) :].lstrip(" ,:")
-    return split_byline(first_paragraph)
+    byline = split_byline(first_paragraph)
+    if byline and byline[1] and not _ends_byline(first_paragraph, byline[1]):
+        return None  # a sentence opening with a genitive phrase ("Των Ηνωμένων Πολιτειών η απόφαση…")
+    return byline
+
+
+def _ends_byline(paragraph: str, rest: str) -> bool:
+    """Whether a byline not set apart by emphasis ends where *rest* starts: at punctuation, or where a
+    new sentence starts (a capital, a quote), not inside a sentence going on in lowercase."""
+    before = paragraph[: len(paragraph) - len(rest)].rstrip() if paragraph.endswith(rest) else ""
+    return before.endswith((",", ".", ":", ";", "-", "–", "—")) or not rest[0].islower()

@@ -116,6 +116,17 @@ class Article:
     problems: Problems = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class FurtherPage:
+    """What page 2 or later of a post split into pages adds to its body."""
+
+    paragraphs: list[str]
+    #: (kind, detail) of problems met reading it (an encoding, deep markup, mojibake)
+    problems: Problems = field(default_factory=list)
+    #: why it adds nothing, when it is no page of the post
+    missing: str = ""
+
+
 Outcome = NotArticle | NotFound | AmpCopy | LaterPage | Stub | NeedsRendering | Article
 
 
@@ -180,15 +191,26 @@ class ArticleExtractor:
             page.problems.append(("mojibake", f"{repaired} double-encoded runs repaired"))
         return page, extractor
 
-    def continuation(self, response: TextResponse, now: datetime) -> list[str]:
-        """The paragraphs of page 2 or later of a post split into pages."""
-        page, _ = self.read(response, now)
-        return page.body()
+    def continuation(self, response: TextResponse, now: datetime) -> FurtherPage:
+        """Page 2 or later of a post split into pages, read as every page is (:func:`readable` first);
+        ``missing`` says why it adds nothing when it is the site's 404 page or no article at all."""
+        problems: Problems = []
+        if isinstance(response, HtmlResponse):
+            response, problems = readable(response)
+        page = self.page(response, now)
+        if page.is_not_found():
+            return FurtherPage([], problems, "the site's 404 page")
+        if not page.is_article():
+            return FurtherPage([], problems, "not an article page")
+        page, _ = self.read(response, now, page)
+        return FurtherPage(page.body(), [*problems, *page.problems])
 
     def _render_reason(self, page: ArticlePage, item: ArticleItem) -> NeedsRendering | None:
         words = len((item["body"] or "").split())
         declared = page.data.word_count
-        if page.body_text.placeholder:
+        wanted = max(self.min_body_words, math.ceil((declared or 0) * DECLARED_WORDS_SHARE))
+        # A loader beside a body that already holds its words is a widget's (a poll, a video), not the text's.
+        if page.body_text.placeholder and words < wanted:
             reason, detail = "placeholder", f"the body shows a loading placeholder ({words} words)"
         elif not item["body"]:
             reason, detail = "no_body", "no body text in the served page"
@@ -196,5 +218,4 @@ class ArticleExtractor:
             reason, detail = "short_of_word_count", f"{words} words of the {declared} the page declares"
         else:
             return None
-        wanted = max(self.min_body_words, math.ceil((declared or 0) * DECLARED_WORDS_SHARE))
         return NeedsRendering(item, reason, detail, ", ".join(page.body_css), wanted)

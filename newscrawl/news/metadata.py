@@ -63,15 +63,21 @@ _ITEMPROPS = etree.XPath("descendant-or-self::*[@itemprop]")
 
 
 def _itemprop_value(element: Element) -> str | None:
-    """A microdata value: ``content`` (``<meta>``, any element), ``datetime`` (``<time>``), else a person's name.
+    """A microdata value: ``content`` (``<meta>``, any element), ``datetime`` (``<time>``), else for an
+    author a person's name, for a date the element's text.
 
     An ``author`` given as a nested Person item is its ``name`` property.
     """
     value = element.get("content") or element.get("datetime")
-    if value is None and element.get("itemprop") == "author":
+    if value is None and (prop := element.get("itemprop")) == "author":
         name = next(iter(_AUTHOR_NAME(element)), None)
         value = name.get("content") or _STRING(name) if name is not None else _STRING(element)
+    elif value is None and prop in _DATE_PROPS:  # <span itemprop="dateModified">2025-09-04T18:40:00+03:00</span>
+        value = _STRING(element)
     return value.strip() if value else None
+
+
+_DATE_PROPS = frozenset({"datePublished", "dateModified"})
 
 
 _AUTHOR_NAME = etree.XPath(".//*[@itemprop='name']")

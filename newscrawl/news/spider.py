@@ -367,7 +367,8 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
     async def read_further_pages(self, article: Article) -> None:
         """The rest of a post split into pages, fetched page by page, added to its body (one item, the first page's URL).
 
-        A page that cannot be read leaves the body without it, as a ``missing_page`` problem.
+        Each is read as every page is (its encoding, its depth); one that cannot be fetched, or that is
+        the site's 404 page or no article, leaves the body without it, as a ``missing_page`` problem.
         """
         item = article.item
         for url in article.page.further_pages():
@@ -384,8 +385,12 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
                 article.problems.append(("missing_page", f"{canonical}: HTTP {response.status}"))
                 continue
             self.count("pages/post_page")
-            paragraphs = self.extractor.continuation(response, datetime.now(UTC))
-            item["body"] = "\n\n".join([item["body"], *paragraphs])
+            further = self.extractor.continuation(response, datetime.now(UTC))
+            article.problems.extend((kind, f"{canonical}: {detail}") for kind, detail in further.problems)
+            if further.missing:
+                article.problems.append(("missing_page", f"{canonical}: {further.missing}"))
+                continue
+            item["body"] = "\n\n".join([item["body"], *further.paragraphs])
 
     def _count_problems(self, problems: list[tuple[str, str]]) -> None:
         for kind, _ in problems:

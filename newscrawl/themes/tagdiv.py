@@ -27,6 +27,9 @@ class NewspaperArticlePage(WordPressArticlePage):
         ".td-post-source-tags, .tdb_single_tags, .wp-block-embed, .td-fix-index > style, .comments, #comments, "
         + WORDPRESS_BOILERPLATE
     )
+    # The post's page links in tagDiv's page navigation, whatever WordPress printed them: before 5.1, links
+    # without a class and the current page a bare <div>.
+    post_pages_nav_css: ClassVar[Selectors] = (*WordPressArticlePage.post_pages_nav_css, ".page-nav-post")
     # tdb's header byline block; the classic header's (6.x to 12.x, "By" in its own .td-author-by).
     authors_css: ClassVar[Selectors] = (".tdb_single_author .tdb-author-name", ".td-post-header .td-post-author-name a")
     author_box_css: ClassVar[Selectors] = (".tdb_single_author_box .tdb-author-name", ".author-box-wrap .td-author-name")
