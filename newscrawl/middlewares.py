@@ -8,7 +8,7 @@ against hostile servers.
   retries at once), up to ``NEWSCRAWL_RETRY_AFTER_MAX``, and retries a timeout at
   most ``NEWSCRAWL_TIMEOUT_RETRIES`` times.
 * :class:`SiteRedirectMiddleware` fails redirects that loop, leave the crawled
-  origin or never end.
+  origin or never end, and tells the site's URLs which way it writes the trailing slash.
 * :class:`SiteCompressionMiddleware` names a body that decompresses beyond
   ``DOWNLOAD_MAXSIZE`` (a gzip or deflate bomb).
 
@@ -217,6 +217,9 @@ class SiteRedirectMiddleware(RedirectMiddleware):
       :class:`OffsiteRedirect`, naming the chain, where Scrapy's OffsiteMiddleware
       compares host names only, and lets a retry through (retries have ``dont_filter``);
     * more than ``REDIRECT_MAX_TIMES``: :class:`TooManyRedirects`.
+
+    A redirect that only adds or drops the trailing slash is the site saying how its URLs end
+    (:meth:`SiteUrls.learn_redirect`).
     """
 
     def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
@@ -232,6 +235,8 @@ class SiteRedirectMiddleware(RedirectMiddleware):
         site = crawled_site(self.crawler)
         if site is not None and not site.is_crawled_origin(result.url):
             raise OffsiteRedirect(chain)
+        if site is not None:
+            site.learn_redirect(request.url, result.url)
         return result
 
 

@@ -89,11 +89,18 @@ class SiteUrls:
     :param domains: registered domains the site answers on (``www.`` is implied)
     :param base_url: origin actually crawled; defaults to the production origin
     :param trailing_slash: whether the site's permalinks end with a slash (WordPress's
-        structures do, but for ``/archives/%post_id%``): canonical URLs get or lose it
+        structures do, but for ``/archives/%post_id%``): canonical URLs get or lose it. None:
+        learnt from the first permalink the site declares canonical (:meth:`learn_permalink`),
+        a slash until then
     """
 
     def __init__(
-        self, canonical_origin: str, domains: Iterable[str], base_url: str | None = None, *, trailing_slash: bool = True
+        self,
+        canonical_origin: str,
+        domains: Iterable[str],
+        base_url: str | None = None,
+        *,
+        trailing_slash: bool | None = None,
     ):
         self.canonical_origin = canonical_origin.rstrip("/")
         self.base_url = (base_url or canonical_origin).rstrip("/")
@@ -104,7 +111,9 @@ class SiteUrls:
         #: the crawled origin under each of its names: ``localhost`` and ``127.0.0.1`` are one host
         self._base_netlocs = {netloc, *_loopback_aliases(netloc)}
         self._domains = frozenset(d.lower() for d in domains)
-        self.trailing_slash = trailing_slash
+        self.trailing_slash = True if trailing_slash is None else trailing_slash
+        #: whether the slash is still to be learnt from the site
+        self._learning = trailing_slash is None
         #: where requests may go: the copy's origin, or every origin of the live site
         self.crawled_origins = self._crawled_origins()
         # Every page of a news site links the same few hundred URLs (menus, "Latest", "Hot this
@@ -155,6 +164,35 @@ class SiteUrls:
         are kept: they name a different resource until the site redirects.
         """
         return self._canonical_of(url)
+
+    def learn_permalink(self, declared: str) -> None:
+        """Take the site's trailing slash from *declared*, a URL the site itself gives as canonical:
+        a page's ``rel=canonical``, where a redirect of the slash leads.
+
+        WordPress writes every permalink of a site the same way, with the slash its permalink
+        structure ends with; the first declared URL of the site whose last segment is a name tells
+        it, once. Links canonicalised before keep the other form; their keys are the same. Links in
+        pages are no evidence: people write them, with or without the slash.
+        """
+        if not self._learning:
+            return
+        try:
+            parts = urlsplit(declared.strip())
+        except ValueError:
+            return
+        segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
+        if not self._is_site(parts) or parts.query or not segment or "." in segment:
+            return
+        self._learning = False
+        if parts.path.endswith("/") != self.trailing_slash:
+            self.trailing_slash = not self.trailing_slash
+            self._canonical_of.cache_clear()
+
+    def learn_redirect(self, source: str, target: str) -> None:
+        """A redirect from *source* to *target* that only adds or drops the slash: the site's own form."""
+        source_path, target_path = urlsplit(source).path, urlsplit(target).path
+        if source_path != target_path and source_path.rstrip("/") == target_path.rstrip("/"):
+            self.learn_permalink(target)
 
     def _canonical(self, url: str) -> str | None:
         try:

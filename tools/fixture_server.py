@@ -11,7 +11,8 @@ the server does beyond a static file server:
 * rewrites the site's production origins in what it serves (``https://www.example.com``,
   ``http://example.gr``, JSON-escaped ``https:\\/\\/example.gr`` …) to its own origin;
 * answers ``/?p=N`` shortlinks with a 301 to the post (ids read from each page's
-  ``<link rel='shortlink'>``) and slash-less paths with a 301 to the slashed one;
+  ``<link rel='shortlink'>``) and slash-less paths with a 301 to the slashed one (the
+  other way round for a site whose permalinks have no slash: ``trailing_slash=False``);
 * serves the theme's ``404.html`` with status 404 for everything else;
 * overlays several roots (the first that has a path wins), for "second day" copies;
 * serves what a root's ``responses.json`` says for the paths it lists, to play a
@@ -158,7 +159,7 @@ class FixtureSite:
         return links
 
     def find(self, path: str) -> tuple[Path | None, bool]:
-        """The file serving *path*, and whether it is a directory index reached without a slash."""
+        """The file serving *path*, and whether it is a directory's index."""
         relative = unquote(path).lstrip("/")
         for root in self.roots:
             candidate = (root / relative).resolve()
@@ -168,7 +169,7 @@ class FixtureSite:
                 return candidate, False
             for index in INDEX_FILES:
                 if (candidate / index).is_file():
-                    return candidate / index, not path.endswith("/")
+                    return candidate / index, True
         return None, False
 
     def not_found_page(self) -> Path | None:
@@ -191,15 +192,21 @@ class _Handler(BaseHTTPRequestHandler):
         post_id = parse_qs(parts.query).get("p", [""])[0]
         if parts.path == "/" and post_id:
             target = site.shortlinks.get(post_id)
-            return self._redirect(target) if target else self._not_found()
-        file, needs_slash = site.find(parts.path)
+            return self._redirect(self._permalink(target)) if target else self._not_found()
+        file, is_index = site.find(parts.path)
         if file is None:
             return self._not_found()
-        if needs_slash:
-            return self._redirect(parts.path + "/" + (f"?{parts.query}" if parts.query else ""))
+        if is_index and (permalink := self._permalink(parts.path)) != parts.path:
+            return self._redirect(permalink + (f"?{parts.query}" if parts.query else ""))
         body = self._body(file)
         self._send(200, body, _content_type(file, body))
         return None
+
+    def _permalink(self, path: str) -> str:
+        """*path* of a directory as the site writes its permalinks: with the slash, or without."""
+        if path == "/":
+            return path
+        return path.rstrip("/") + ("/" if self.server.trailing_slash else "")
 
     def _redirect(self, location: str) -> None:
         path, separator, query = location.partition("?")
@@ -300,6 +307,8 @@ class _Server(ThreadingHTTPServer):
     stopping: threading.Event
     requests: list[str]
     request_log: list[tuple[float, str]]
+    #: whether the site's permalinks end with a slash (a directory reached the other way is redirected)
+    trailing_slash: bool
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A browser closing a keep-alive connection mid-read is routine, not worth a traceback.
@@ -314,6 +323,8 @@ class FixtureServer:
     :param roots: site copies to overlay, the first that has a path wins (default: ``fixtures/<name>/site``)
     :param hosts: made-up host names in the served files (and rule headers), and the ``host:port``
         each stands for (e.g. a test's canary server)
+    :param trailing_slash: whether the site's permalinks end with a slash, as WordPress's do but for
+        ``/archives/%post_id%``: a directory requested the other way is redirected
     """
 
     def __init__(
@@ -323,12 +334,14 @@ class FixtureServer:
         host: str = "127.0.0.1",
         port: int = 0,
         hosts: Mapping[str, str] | None = None,
+        trailing_slash: bool = True,
     ):
         spider = spider_class(site)
         self._server = _Server((host, port), _Handler)
         origins = production_origins(spider.domains)
         self.site = self._server.site = FixtureSite(roots or (site_root(spider),), origins)
         self._server.hosts = dict(hosts or {})
+        self._server.trailing_slash = trailing_slash
         self._server.stopping = threading.Event()
         self._server.requests = []
         self._server.request_log = []

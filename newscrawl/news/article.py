@@ -162,8 +162,10 @@ class ArticlePage(Page):
         """
         urls = self.site.urls
         for declared in (self.meta.links.get("canonical"), self.meta.content.get("og:url")):
-            if declared and (url := urls.canonical(join_url(self.base_url, declared) or "")):
-                return url
+            if declared and (absolute := join_url(self.base_url, declared)):
+                urls.learn_permalink(absolute)
+                if url := urls.canonical(absolute):
+                    return url
         return urls.canonical(self.response.url)
 
     # --- fields ---------------------------------------------------------------

@@ -74,8 +74,8 @@ class NewsSiteSpider(Args[NewsSiteArguments], scrapy.Spider):
     theme: ClassVar[Theme]
     #: how a post the theme's layout does not match is read (the platform's generic page); None: it is not
     fallback_page: ClassVar[type[ArticlePage] | None] = None
-    #: whether the site's article URLs end with a slash
-    trailing_slash: ClassVar[bool] = True
+    #: whether the site's article URLs end with a slash; None: as the site's own canonical links write them
+    trailing_slash: ClassVar[bool | None] = None
     #: a path of an article on the site, for ``scrapy check`` (:mod:`newscrawl.news.contracts`)
     check_article: ClassVar[str]
     #: page types that only work in a browser (e.g. an archive paginated by "Load more"): always rendered

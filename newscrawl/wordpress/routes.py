@@ -20,8 +20,8 @@ ROUTE_PREFIXES = frozenset(
 )
 #: last path segments of a route added to a post or archive: its feed, AMP copy, trackback, embed
 ROUTE_SUFFIXES = frozenset("amp embed feed trackback".split())
-#: a section archive's first page: ``/category/SLUG/``, with subcategories
-SECTION_PATH = re.compile(r"^/category/[^/]+/(?:[^/]+/)*$")
+#: a section archive's first page: ``/category/SLUG/``, with subcategories, with or without the slash
+SECTION_PATH = re.compile(r"^/category/[^/]+(?:/[^/]+)*/?$")
 #: ``/page/N/`` at the end of an archive's path; ``/comment-page-N/`` at the end of a post's
 _PAGED = re.compile(r"/(?:page/\d+|comment-page-\d+)/?$")
 
