@@ -5,25 +5,25 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from tests.sites import FixtureSite
 from tools.fixture_server import FixtureServer
 
 pytest_plugins = ["tests.mongo"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-IPROINI = FixtureSite("iproini")
 
 
 @pytest.fixture
-def fixture_server() -> Iterator[FixtureServer]:
-    """The Proini copy served on a free port of 127.0.0.1."""
-    with FixtureServer("iproini") as server:
-        yield server
+def serve_site() -> Iterator[Callable[[str], FixtureServer]]:
+    """``serve_site(name)``: the copy of the fixture site *name* served on a free port of 127.0.0.1
+    until the test ends."""
+    with ExitStack() as servers:
+        yield lambda name: servers.enter_context(FixtureServer(name))
 
 
 def run_scrapy(*args: str, env: dict[str, str] | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:

@@ -35,6 +35,7 @@ from newscrawl.storage.embedded import EmbeddedServer
 from newscrawl.storage.extension import Storage
 from newscrawl.storage.writer import ArticleWriter, WriteResult
 from tests.harness import crawl_many
+from tests.spiders import ExampleSpider
 
 Script = Callable[[scrapy.Spider], AsyncIterator[Any]]
 
@@ -45,11 +46,16 @@ RECRAWL_TIME = CRAWL_TIME + timedelta(days=1)
 STORED_FIELDS = ["_id", *ARTICLE_FIELDS, "first_seen_at", "last_seen_at", "seen_urls", "content_hash", "updated_at"]
 
 
+#: the made-up site of the synthetic articles (tests/spiders.py): its origin, and another of its domains
+ORIGIN = ExampleSpider.origin
+OTHER_DOMAIN = ExampleSpider.domains[1]
+
+
 def article(n: int, **fields: Any) -> ArticleItem:
-    """A synthetic article, distinct per ``n``; ``fields`` override any field."""
+    """A synthetic article of a made-up site, distinct per ``n``; ``fields`` override any field."""
     values: dict[str, Any] = {
-        "url": f"https://www.iproini.com/article-{n}/",
-        "site": "iproini",
+        "url": article_url(n),
+        "site": ExampleSpider.name,
         "title": f"Ομογένεια: εκδήλωση {n}",
         "description": f"Standfirst {n}",
         "body": f"Πρώτη παράγραφος του άρθρου {n}.\n\nSecond paragraph of article {n}.",
@@ -59,9 +65,9 @@ def article(n: int, **fields: Any) -> ArticleItem:
         "language": "el",
         "categories": ["Ομογένεια"],
         "tags": ["Νέα Υόρκη", f"tag{n % 3}"],
-        "image_url": f"https://www.iproini.com/wp-content/uploads/{n}.jpg",
-        "related_urls": [f"https://www.iproini.com/article-{n + 1}/"],
-        "source_url": f"https://iproini.gr/article-{n}/?utm_source=x",
+        "image_url": f"{ORIGIN}/wp-content/uploads/{n}.jpg",
+        "related_urls": [article_url(n + 1)],
+        "source_url": f"https://{OTHER_DOMAIN}/article-{n}/?utm_source=x",
         "crawled_at": CRAWL_TIME,
         "extractor": "tagdiv-newspaper",
     }
@@ -75,7 +81,8 @@ def scraped(n: int, crawled_at: datetime = RECRAWL_TIME, **fields: Any) -> Artic
 
 
 def article_url(n: int) -> str:
-    return f"https://www.iproini.com/article-{n}/"
+    """The canonical URL of ``article(n)``."""
+    return f"{ORIGIN}/article-{n}/"
 
 
 def emit(items: Iterable[Any]) -> Script:

@@ -1,4 +1,7 @@
-"""Spiders of fixture sites that exist for the tests only (not deployed, not in `scrapy list`).
+"""Spiders of sites that exist for the tests only (not deployed, not in `scrapy list`).
+
+Example: a made-up tagDiv newspaper with no copy, for tests of the layers' decisions on one page
+or one URL (no crawl); its origin and domains are those of the synthetic articles (tests/mongo.py).
 
 Νέα Σελίδα: a fictional Greek newspaper on the tagDiv theme, whose copy (``fixtures/neaselida/``)
 gathers article pages of several theme versions and of a custom theme, modelled on real ones.
@@ -7,6 +10,14 @@ gathers article pages of several theme versions and of a custom theme, modelled 
 from newscrawl.default_settings import BY_NAME
 from newscrawl.themes import NEWSPAPER
 from newscrawl.wordpress.spider import WordPressSpider
+
+
+class ExampleSpider(WordPressSpider):
+    name = "example"
+    origin = "https://www.example.com"
+    domains = ("example.com", "example.org", "example.net")
+    timezone = "Europe/Athens"
+    theme = NEWSPAPER
 
 
 class NeaSelidaSpider(WordPressSpider):

@@ -8,22 +8,22 @@ import pytest
 from pydantic import BaseModel
 
 from newscrawl.news.arguments import BadArguments, NewsSiteArguments, arguments_model, parse_arguments
-from spiders.iproini import IproiniSpider
-from tests.conftest import IPROINI
 from tests.harness import crawl
+from tests.sites import FixtureSite
+from tests.spiders import ExampleSpider
 from tools.fixture_server import FixtureServer
 
 
 def test_the_spider_declares_its_model_once() -> None:
-    assert arguments_model(IproiniSpider) is NewsSiteArguments
+    assert arguments_model(ExampleSpider) is NewsSiteArguments
     assert arguments_model(BaseModel) is None
-    assert list(IproiniSpider.get_param_schema()["properties"]) == ["base_url", "start_urls", "full", "since", "_job"]
+    assert list(ExampleSpider.get_param_schema()["properties"]) == ["base_url", "start_urls", "full", "since", "_job"]
 
 
 def test_arguments_arrive_typed() -> None:
-    spider = IproiniSpider(
+    spider = ExampleSpider(
         base_url="HTTP://LOCALHOST:8000/",
-        start_urls=" https://iproini.gr/a ,, http://localhost:8000/b/",
+        start_urls=" https://example.org/a ,, http://localhost:8000/b/",
         full="yes",
         since="2025-07-01",
         _job="j1",
@@ -56,8 +56,10 @@ def test_bad_arguments_are_named_in_one_line(arguments: dict[str, str], message:
 
 
 def test_localhost_and_127_0_0_1_are_one_origin() -> None:
-    """The fixture server writes its links with 127.0.0.1; a crawl of http://localhost:PORT follows them."""
-    with FixtureServer("iproini") as server:
+    """The fixture server writes its links with 127.0.0.1; a crawl of http://localhost:PORT follows them
+    (any site: the smallest copy)."""
+    site = FixtureSite("harborgazette")
+    with FixtureServer(site.name) as server:
         port = server.url.rsplit(":", 1)[1]
-        result = crawl(IPROINI.spider, {"NEWSCRAWL_STORAGE_ENABLED": False}, base_url=f"http://localhost:{port}")
-    assert sorted(item["url"] for item in result.items) == sorted(IPROINI.expected)
+        result = crawl(site.spider, {"NEWSCRAWL_STORAGE_ENABLED": False}, base_url=f"http://localhost:{port}")
+    assert sorted(item["url"] for item in result.items) == sorted(site.expected)

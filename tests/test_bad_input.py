@@ -42,12 +42,12 @@ from newscrawl.middlewares import (
 from newscrawl.news.loader import parse_date
 from newscrawl.news.pages import page_base_url
 from newscrawl.text import repair_mojibake
-from spiders.iproini import IproiniSpider
 from tests.canary import Canary, free_port
 from tests.harness import crawl as run
 from tests.harness import unstarted_spider
 from tests.sites import CONTENT_FIELDS as FIELDS
 from tests.sites import FixtureSite
+from tests.spiders import ExampleSpider
 from tools.fixture_server import FixtureServer, production_origins
 
 IPROINI = FixtureSite("iproini")
@@ -544,21 +544,21 @@ def test_future_dates_beyond_a_day_are_refused() -> None:
 )
 def test_retry_after_values(header: bytes | None, seconds: float | None) -> None:
     headers = {"Retry-After": header} if header else {}
-    assert retry_after(Response("https://www.iproini.com/", status=429, headers=headers)) == seconds
+    assert retry_after(Response("https://www.example.com/", status=429, headers=headers)) == seconds
 
 
 def test_a_redirect_chain_longer_than_the_limit_fails_by_name() -> None:
     crawler = get_crawler(Spider, {"REDIRECT_MAX_TIMES": 5})
     middleware = SiteRedirectMiddleware.from_crawler(crawler)
-    request = Request("https://www.iproini.com/hop-6/", meta={"redirect_times": 5, "redirect_ttl": 1})
+    request = Request("https://www.example.com/hop-6/", meta={"redirect_times": 5, "redirect_ttl": 1})
     response = Response(request.url, status=301, headers={"Location": "/hop-7/"}, request=request)
     with pytest.raises(TooManyRedirects, match="more than 5"):
         middleware.process_response(request, response)
 
 
 def copy_crawler(**settings: Any) -> Crawler:
-    """A crawler of Proini's spider crawling a copy at http://127.0.0.1:8000, for middlewares on their own."""
-    return unstarted_spider(IproiniSpider, settings, base_url="http://127.0.0.1:8000").crawler
+    """A crawler of a made-up site's spider crawling a copy at http://127.0.0.1:8000, for middlewares on their own."""
+    return unstarted_spider(ExampleSpider, settings, base_url="http://127.0.0.1:8000").crawler
 
 
 @pytest.mark.parametrize(
@@ -569,7 +569,7 @@ def copy_crawler(**settings: Any) -> Crawler:
         ("http://127.0.0.1:8001/elsewhere/", False),  # Scrapy's OffsiteMiddleware follows: same host name
         ("https://127.0.0.1:8000/elsewhere/", False),
         ("http://127.0.0.2:8000/elsewhere/", False),
-        ("https://www.iproini.com/elsewhere/", False),  # the live site, from a copy
+        ("https://www.example.com/elsewhere/", False),  # the live site, from a copy
     ],
 )
 def test_a_redirect_is_followed_only_on_the_crawled_origin(location: str, followed: bool) -> None:

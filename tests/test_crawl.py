@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,9 +19,10 @@ from tests.conftest import run_scrapy
 from tests.harness import Crawl, crawl
 from tests.mongo import fresh_database
 from tests.sites import CONTENT_FIELDS, SITES, FixtureSite
+from tests.spiders import ExampleSpider
 from tools.fixture_server import FixtureServer
 
-IPROINI = SITES[0]
+IPROINI, HARBOR = SITES[0], SITES[1]
 
 
 class SiteCrawl:
@@ -146,18 +147,20 @@ def test_iproini_problems_are_counted_and_logged_once() -> None:
     assert sum("No publication date for https://www.iproini.com/" in line for line in result.log) == 1
 
 
-def test_start_urls_replace_the_entry_points(fixture_server: FixtureServer) -> None:
-    some = sorted(IPROINI.expected)[0]
-    start = some.replace("https://www.iproini.com", fixture_server.url)
+@pytest.mark.parametrize("site", SITES, ids=lambda site: site.name)
+def test_start_urls_replace_the_entry_points(site: FixtureSite, serve_site: Callable[[str], FixtureServer]) -> None:
+    server = serve_site(site.name)
+    some = sorted(site.expected)[0]
+    start = some.replace(site.spider.origin, server.url)
     result = crawl(
-        IPROINI.spider,
+        site.spider,
         {"NEWSCRAWL_STORAGE_ENABLED": False, "SPIDERMON_ENABLED": False},
-        base_url=fixture_server.url,
+        base_url=server.url,
         start_urls=start,
     )
-    assert result.items[0]["url"] == some  # then what its "Related Articles" lead to
-    assert fixture_server.requests[:2] == ["/robots.txt", start.removeprefix(fixture_server.url)]
-    assert not {"/", "/sitemap_index.xml", "/feed/"} & set(fixture_server.requests)
+    assert result.items[0]["url"] == some  # then what its related articles lead to
+    assert server.requests[:2] == ["/robots.txt", start.removeprefix(server.url)]
+    assert not {"/", "/sitemap_index.xml", "/feed/"} & set(server.requests)
 
 
 @pytest.mark.parametrize(
@@ -170,24 +173,30 @@ def test_start_urls_replace_the_entry_points(fixture_server: FixtureServer) -> N
     ],
 )
 def test_a_copy_of_the_site_is_crawled_in_full_unless_asked(arguments: dict[str, str], full: bool) -> None:
-    assert IPROINI.spider(**arguments).full is full
+    assert ExampleSpider(**arguments).full is full
 
 
 def test_crawling_a_copy_again_emits_every_article_again(
-    fixture_server: FixtureServer, mongo_uri: str, mongo_client: MongoClient[dict[str, Any]], tmp_path: Path
+    serve_site: Callable[[str], FixtureServer],
+    mongo_uri: str,
+    mongo_client: MongoClient[dict[str, Any]],
+    tmp_path: Path,
 ) -> None:
-    """What is stored describes the live site: a copy's feed is whole on every run."""
+    """What is stored describes the live site: a copy's feed is whole on every run (any site: the
+    smallest copy)."""
+    site = HARBOR
+    server = serve_site(site.name)
     with fresh_database(mongo_client) as database:
         settings = {"MONGO_URI": mongo_uri, "MONGO_DATABASE": database.name, "NEWSCRAWL_DATA_DIR": str(tmp_path)}
         for _ in ("first", "second"):
-            result = crawl(IPROINI.spider, settings, base_url=fixture_server.url)
-            assert sorted(item["url"] for item in result.items) == sorted(IPROINI.expected)
+            result = crawl(site.spider, settings, base_url=server.url)
+            assert sorted(item["url"] for item in result.items) == sorted(site.expected)
 
 
-def test_scrapy_crawl_runs_the_main_job_from_the_command_line(fixture_server: FixtureServer, tmp_path: Path) -> None:
+def test_scrapy_crawl_runs_the_main_job_from_the_command_line(serve_site: Callable[[str], FixtureServer], tmp_path: Path) -> None:
     """The command operators type, as a process: it crawls, writes a feed and exits 0."""
     process = run_scrapy(
-        "crawl", "iproini", "-a", f"base_url={fixture_server.url}", "-O", str(tmp_path / "items.jsonl"),
+        "crawl", "iproini", "-a", f"base_url={serve_site('iproini').url}", "-O", str(tmp_path / "items.jsonl"),
         "-s", "AUTOTHROTTLE_ENABLED=False", env={"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": ""},
     )  # fmt: skip
     assert process.returncode == 0, process.stderr[-3000:]

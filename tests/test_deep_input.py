@@ -75,7 +75,7 @@ def test_an_article_nested_3000_deep_keeps_its_text_tags_and_the_rest() -> None:
 
 
 def test_a_page_of_ordinary_depth_is_read_as_served() -> None:
-    response = HtmlResponse("https://www.iproini.com/a/", body=deep_page(levels=400).encode(), encoding="utf-8")
+    response = HtmlResponse("https://www.example.com/a/", body=deep_page(levels=400).encode(), encoding="utf-8")
     assert readable(response) == (response, [])
 
 

@@ -17,11 +17,14 @@ from newscrawl.monitoring.summary import INVALID_STAT
 from newscrawl.news.arguments import NewsSiteArguments, argument_names
 from newscrawl.pipelines.validate import ERRORS_PREFIX, INVALID_ITEMS_STAT, ITEMS_STAT, KEPT_ERRORS
 from newscrawl.storage.embedded import EmbeddedServer
-from tests.conftest import IPROINI, PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT
+from tests.sites import FixtureSite
 from tools.docs import stale_pages
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 BIN = f"{Path(sys.executable).parent}/"
+#: the README's offline demo crawls Proini's copy
+IPROINI = FixtureSite("iproini")
 
 
 def section(text: str, heading: str) -> str:

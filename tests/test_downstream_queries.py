@@ -17,11 +17,14 @@ from pymongo.database import Database
 from bench import storegen
 from newscrawl.storage.documents import ArticleWrite, article_fields
 from newscrawl.storage.embedded import EmbeddedServer
-from tests.conftest import IPROINI, PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT
 from tests.mongo import CommandLog, fresh_database, plan_indexes
+from tests.sites import FixtureSite
 
 DOWNSTREAM = (PROJECT_ROOT / "docs" / "downstream.md").read_text(encoding="utf-8")
 ARCHIVE = 100_000
+#: the examples name one of the articles of Proini's copy
+IPROINI = FixtureSite("iproini")
 #: the commands that read
 READS = ("find", "aggregate", "count", "distinct")
 
@@ -43,7 +46,7 @@ def example_queries() -> tuple[str, list[tuple[str, str, str]]]:
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Database[dict[str, Any]]]]:
-    """A store of 100,000 generated articles and the fixture site's (the examples name one of them): its
+    """A store of 100,000 generated articles and those of Proini's copy (the examples name one of them): its
     server's URI, and its database. Without TEST_MONGO_URI, on an embedded server of its own, stopped
     afterwards: dropping the database would take secantus longer than filling it."""
     fixture_articles = [

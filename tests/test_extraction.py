@@ -11,15 +11,18 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from newscrawl.news.extraction import AmpCopy, Article, ArticleExtractor, NeedsRendering, NotArticle, NotFound
+from newscrawl.news.spider import NewsSiteSpider
 from newscrawl.urls import normalize_path
 from tests.sites import CONTENT_FIELDS, SITES, FixtureSite, as_json
+from tests.spiders import ExampleSpider
 
 NOW = datetime(2025, 9, 30, 23, 0, tzinfo=UTC)
 IPROINI = SITES[0]
 
 
-def extractor(site: FixtureSite) -> ArticleExtractor:
-    spider = site.spider()
+def extractor(site: FixtureSite | type[NewsSiteSpider]) -> ArticleExtractor:
+    """The extractor of a fixture site's spider, or of a spider of a made-up site."""
+    spider = (site if isinstance(site, type) else site.spider)()
     return ArticleExtractor(spider.site, spider.theme, min_body_words=10, fallback=spider.fallback_page)
 
 
@@ -71,7 +74,7 @@ def test_the_theme_404_page_is_not_found(site: FixtureSite) -> None:
 @pytest.mark.parametrize("path", sorted(str(p.relative_to(IPROINI.root)) for p in IPROINI.root.glob("*/amp/index.html")))
 def test_amp_copies_name_their_article(path: str) -> None:
     outcome = extractor(IPROINI).extract(IPROINI.response(path), NOW)
-    assert outcome == AmpCopy("https://www.iproini.com" + normalize_path("/" + path.removesuffix("amp/index.html")))
+    assert outcome == AmpCopy(IPROINI.spider.origin + normalize_path("/" + path.removesuffix("amp/index.html")))
 
 
 @pytest.mark.parametrize(
@@ -102,7 +105,8 @@ def test_blocks_nested_in_the_body_are_read_once_and_ads_never() -> None:
     <div class="td_block_wrap td_block_ad_box td-a-rec"><div class="tdb-block-inner">- Advertisement -</div></div>
     <div class="td_block_wrap td_block_inline"><div class="tdb-block-inner"><p>Inline block text</p></div></div>
     <p>Second paragraph.</p></div></div></article></body></html>"""
-    outcome = extractor(IPROINI).extract(HtmlResponse(url="https://www.iproini.com/a/", body=html, encoding="utf-8"), NOW)
+    url = f"{ExampleSpider.origin}/a/"
+    outcome = extractor(ExampleSpider).extract(HtmlResponse(url=url, body=html, encoding="utf-8"), NOW)
     assert isinstance(outcome, Article)
     assert (
         outcome.item["body"]
@@ -110,13 +114,15 @@ def test_blocks_nested_in_the_body_are_read_once_and_ads_never() -> None:
     )
 
 
-@pytest.mark.parametrize("link", ["http://[", "https://www.iproini.com:99999/x/", "http://[::1"])
-def test_malformed_links_are_skipped_not_fatal(link: str) -> None:
-    expected = next(iter(IPROINI.expected.values()))
-    html = (IPROINI.root / expected["path"]).read_text("utf-8")
+@pytest.mark.parametrize("link", ["http://[", "{origin}:99999/x/", "http://[::1"])
+@pytest.mark.parametrize("site", SITES, ids=lambda s: s.name)
+def test_malformed_links_are_skipped_not_fatal(site: FixtureSite, link: str) -> None:
+    link = link.format(origin=site.spider.origin)
+    expected = next(iter(site.expected.values()))
+    html = (site.root / expected["path"]).read_text("utf-8")
     html = html.replace("<body", f'<link rel="canonical" href="{link}"><base href="{link}"><body', 1)
     html = html.replace('property="og:image" content="', f'property="og:image" content="{link}', 1)
-    outcome = extractor(IPROINI).extract(HtmlResponse(url=expected["url"], body=html, encoding="utf-8"), NOW)
+    outcome = extractor(site).extract(HtmlResponse(url=expected["url"], body=html, encoding="utf-8"), NOW)
     assert isinstance(outcome, Article)
     assert outcome.item["url"] == expected["url"] and outcome.item["title"] == expected["title"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import struct
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -12,9 +13,9 @@ from tools.fixture_server import FixtureServer
 
 
 def test_a_client_resetting_its_connection_prints_no_traceback(
-    fixture_server: FixtureServer, capfd: pytest.CaptureFixture[str]
+    serve_site: Callable[[str], FixtureServer], capfd: pytest.CaptureFixture[str]
 ) -> None:
-    host, port = fixture_server.url.removeprefix("http://").split(":")
+    host, port = serve_site("harborgazette").url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port))) as client:
         client.sendall(b"GET /")  # an unfinished request line: the server is reading
         time.sleep(0.2)

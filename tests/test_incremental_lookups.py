@@ -23,29 +23,29 @@ from newscrawl.storage.extension import Storage
 from newscrawl.urls import SiteUrls
 from tests.mongo import CRAWL_TIME, CommandLog, article, crawl
 
-LIVE = SiteUrls("https://www.iproini.com", ["iproini.com", "iproini.gr"])
+LIVE = SiteUrls("https://www.example.com", ["example.com", "example.org"])
 
 
 def stored(n: int, **fields: Any) -> dict[str, Any]:
-    values = {"url": f"https://www.iproini.com/article-{n}/", "source_url": f"https://www.iproini.com/article-{n}/", **fields}
+    values = {"url": f"https://www.example.com/article-{n}/", "source_url": f"https://www.example.com/article-{n}/", **fields}
     return ArticleWrite.scraped(article_fields(article(n, **values), site="", received_at=CRAWL_TIME)).document(CRAWL_TIME)
 
 
 def key(n: int) -> str:
-    return LIVE.key(f"https://www.iproini.com/article-{n}/")
+    return LIVE.key(f"https://www.example.com/article-{n}/")
 
 
 def test_url_forms() -> None:
-    assert url_forms("https://www.iproini.com/a") == ["https://www.iproini.com/a", "https://www.iproini.com/a/"]
-    assert url_forms("https://www.iproini.com?p=5") == ["https://www.iproini.com/?p=5"]
-    assert url_forms("https://www.iproini.com/a?x=1") == ["https://www.iproini.com/a?x=1", "https://www.iproini.com/a/?x=1"]
+    assert url_forms("https://www.example.com/a") == ["https://www.example.com/a", "https://www.example.com/a/"]
+    assert url_forms("https://www.example.com?p=5") == ["https://www.example.com/?p=5"]
+    assert url_forms("https://www.example.com/a?x=1") == ["https://www.example.com/a?x=1", "https://www.example.com/a/?x=1"]
 
 
 def test_links_are_looked_up_as_they_are_keyed(mongo_db: Database[dict[str, Any]], mongo_log: CommandLog) -> None:
     mongo_db.articles.insert_many(
         [
             stored(1),
-            stored(2, url="https://www.iproini.com/article-2"),  # stored without the trailing slash
+            stored(2, url="https://www.example.com/article-2"),  # stored without the trailing slash
             stored(3, source_url="http://127.0.0.1:8000/article-3/"),  # fetched from a copy of the site
             {**stored(4), "body": ""},  # damaged
             stored(5, site="other"),  # another site's
@@ -55,7 +55,7 @@ def test_links_are_looked_up_as_they_are_keyed(mongo_db: Database[dict[str, Any]
     counts: Counter[str] = Counter()
 
     async def find(urls: list[str]) -> list[dict[str, Any]]:
-        query = {"site": "iproini", "url": {"$in": urls}}
+        query = {"site": "example", "url": {"$in": urls}}
         return await asyncio.to_thread(lambda: list(mongo_db.articles.find(query)))
 
     articles = StoredArticles(LIVE, find, lambda name, value: counts.update({name: value}))
@@ -87,7 +87,7 @@ def test_a_store_that_stops_answering_leaves_the_rest_of_the_run_fetching_everyt
         def count(name: str, value: int) -> None:
             spider.crawler.stats.inc_value(f"newscrawl/{name}", value)
 
-        articles = storage.stored_articles("iproini", LIVE, count)
+        articles = storage.stored_articles("example", LIVE, count)
         admin.admin.command(
             "configureFailPoint",
             "failCommand",

@@ -12,8 +12,8 @@ from pymongo.database import Database
 from spidermon import Action
 
 from newscrawl.monitoring.summary import crawl_kind
-from spiders.iproini import IproiniSpider
 from tests.mongo import article, crawl, emit
+from tests.spiders import ExampleSpider
 
 MONITORED = {"SPIDERMON_ENABLED": True}
 
@@ -43,7 +43,7 @@ def test_invalid_articles_are_counted_and_reported_with_their_field(
         article(1),
         article(2, modified_at=datetime(2025, 7, 16, 12, 0)),  # no offset: kept, flagged
         article(3, title=["Two", "titles"]),  # not a string: dropped
-        article(4, image_url="https://www.iproini.com/wp-content/uploads/a b.jpg"),  # not a URI: kept, flagged
+        article(4, image_url="https://www.example.com/wp-content/uploads/a b.jpg"),  # not a URI: kept, flagged
     ]
     with caplog.at_level(logging.INFO):
         stats = crawl(settings, emit(items))
@@ -58,16 +58,16 @@ def test_invalid_articles_are_counted_and_reported_with_their_field(
         "newscrawl/validation/errors/image_url/not_uri": 1,
     }
     assert messages(caplog, "newscrawl.pipelines.validate") == [
-        ("WARNING", "Kept https://www.iproini.com/article-2/ with schema errors: modified_at: not date time"),
-        ("WARNING", "Kept https://www.iproini.com/article-4/ with schema errors: image_url: not uri"),
+        ("WARNING", "Kept https://www.example.com/article-2/ with schema errors: modified_at: not date time"),
+        ("WARNING", "Kept https://www.example.com/article-4/ with schema errors: image_url: not uri"),
     ]
-    assert ("WARNING", "Dropped https://www.iproini.com/article-3/: InvalidArticle: title: wrong type") in messages(
+    assert ("WARNING", "Dropped https://www.example.com/article-3/: InvalidArticle: title: wrong type") in messages(
         caplog, "scrapy.core.scraper"
     )
     assert sorted(doc["url"] for doc in mongo_db.articles.find()) == [
-        "https://www.iproini.com/article-1/",
-        "https://www.iproini.com/article-2/",
-        "https://www.iproini.com/article-4/",
+        "https://www.example.com/article-1/",
+        "https://www.example.com/article-2/",
+        "https://www.example.com/article-4/",
     ]
 
     # the schema monitor fails the run, naming the fields
@@ -144,11 +144,11 @@ def test_without_storage_there_is_no_history(data_dir: Path, caplog: pytest.LogC
         ({}, "incremental"),
         ({"full": "1"}, "full"),
         ({"since": "2025-07-01"}, "since"),
-        ({"start_urls": "https://www.iproini.com/a/"}, "partial"),
+        ({"start_urls": "https://www.example.com/a/"}, "partial"),
         ({"base_url": "http://127.0.0.1:8000"}, "full of http://127.0.0.1:8000"),
         ({"base_url": "http://127.0.0.1:8000", "full": "0"}, "incremental of http://127.0.0.1:8000"),
-        ({"base_url": "https://www.iproini.com"}, "incremental"),
+        ({"base_url": "https://www.example.com"}, "incremental"),
     ],
 )
 def test_runs_compare_with_runs_of_the_same_kind_and_site_copy(arguments: dict[str, str], kind: str) -> None:
-    assert crawl_kind(IproiniSpider(**arguments)) == kind
+    assert crawl_kind(ExampleSpider(**arguments)) == kind

@@ -180,15 +180,16 @@ def test_chromium_comes_from_the_setting_else_the_system(monkeypatch: pytest.Mon
 def test_the_browser_connects_to_the_crawled_origins_only() -> None:
     """Everything else goes to a proxy where nothing listens (the crawl of tests/test_bad_input.py checks it
     with canary servers); loopback too, ahead of the origins."""
-    copy = SiteUrls(ORIGIN, ("iproini.com",), "http://127.0.0.1:8000")
+    site, domains = "https://www.example.com", ("example.com",)
+    copy = SiteUrls(site, domains, "http://127.0.0.1:8000")
     assert origin_guard(copy, "127.0.0.1:9") == [
         "--proxy-server=http://127.0.0.1:9",
         # localhost and 127.0.0.1 are one host: a copy given under either name is crawled under both
         "--proxy-bypass-list=<-loopback>;http://127.0.0.1:8000;http://localhost:8000",
     ]
-    assert origin_guard(SiteUrls(ORIGIN, ("iproini.com",), "http://[::1]:8000"), "127.0.0.1:9")[1].endswith(";http://[::1]:8000")
-    live = SiteUrls(ORIGIN, ("iproini.com",))
+    assert origin_guard(SiteUrls(site, domains, "http://[::1]:8000"), "127.0.0.1:9")[1].endswith(";http://[::1]:8000")
+    live = SiteUrls(site, domains)
     assert origin_guard(live, "127.0.0.1:9")[1] == (
         "--proxy-bypass-list=<-loopback>;"
-        "http://iproini.com:80;http://www.iproini.com:80;https://iproini.com:443;https://www.iproini.com:443"
+        "http://example.com:80;http://www.example.com:80;https://example.com:443;https://www.example.com:443"
     )

@@ -48,7 +48,7 @@ def test_dead_letters_are_not_counted_as_stored(
     crawl(settings, emit([article(n) for n in range(3)]))
     admin: MongoClient[dict[str, Any]] = MongoClient(own_server.uri)
     admin.counts.articles.update_one(
-        {"url": "https://www.iproini.com/article-2/"}, {"$unset": {"body": ""}}, bypass_document_validation=True
+        {"url": "https://www.example.com/article-2/"}, {"$unset": {"body": ""}}, bypass_document_validation=True
     )
     # New articles cannot be inserted (the server keeps answering "shutting down"); updates go through.
     admin.admin.command("configureFailPoint", "failCommand", mode="alwaysOn", data={"failCommands": ["insert"], "errorCode": 91})

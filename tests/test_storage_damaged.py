@@ -58,7 +58,7 @@ def test_a_crawl_repairs_each_kind_of_damage_in_one_batch(writer: ArticleWriter,
     damage(mongo_db, 0, {"$unset": {"content_hash": ""}})
     damage(mongo_db, 1, {"$unset": {"body": ""}})
     damage(mongo_db, 2, {"$set": {"crawled_at": "2025-07-16T12:00:00Z"}})
-    damage(mongo_db, 3, {"$set": {"seen_urls": "https://iproini.gr/article-3/old"}})
+    damage(mongo_db, 3, {"$set": {"seen_urls": "https://example.org/article-3/old"}})
     damage(mongo_db, 4, {"$set": {"first_seen_at": "yesterday", "last_seen_at": None, "legacy_id": 17}})
     before = {doc["url"]: doc for doc in mongo_db.articles.find()}
     batch = [scraped(n) for n in range(6)] + [scraped(9)]
@@ -83,7 +83,7 @@ def test_a_crawl_repairs_each_kind_of_damage_in_one_batch(writer: ArticleWriter,
         # first_seen_at kept where valid; else the earliest date left (the stored crawled_at)
         assert document["first_seen_at"] == CRAWL_TIME
     assert after[url(2)]["crawled_at"] == RECRAWL_TIME
-    assert after[url(3)]["seen_urls"] == ["https://iproini.gr/article-3/?utm_source=x", "https://iproini.gr/article-3/old"]
+    assert after[url(3)]["seen_urls"] == ["https://example.org/article-3/?utm_source=x", "https://example.org/article-3/old"]
     assert "legacy_id" not in after[url(4)]
     # the content did not change: nothing to keep as a version
     assert mongo_db.article_versions.count_documents({}) == 0
@@ -132,7 +132,7 @@ def test_changed_content_of_a_damaged_document_is_kept_as_a_version(
     }
     document = found(mongo_db.articles.find_one({"url": url(1)}))
     assert document["title"] == "Διορθωμένος τίτλος"
-    assert document["seen_urls"] == ["https://iproini.gr/article-1/?utm_source=x", url(1)]
+    assert document["seen_urls"] == ["https://example.org/article-1/?utm_source=x", url(1)]
 
 
 def test_damaged_content_is_replaced_without_a_version(writer: ArticleWriter, mongo_db: Database[dict[str, Any]]) -> None:
@@ -147,29 +147,29 @@ def test_an_older_crawl_repairs_the_history_but_keeps_the_newer_content(
 ) -> None:
     damage(mongo_db, 1, {"$set": {"seen_urls": "not a list"}})
     stored = found(mongo_db.articles.find_one({"url": url(1)}))
-    older = scraped(1, crawled_at=EARLIER, title="Παλιός τίτλος", source_url="https://iproini.com/?p=1")
+    older = scraped(1, crawled_at=EARLIER, title="Παλιός τίτλος", source_url="https://example.com/?p=1")
     assert writer.write([older]).counts == {"repaired": 1}
     document = found(mongo_db.articles.find_one({"url": url(1)}))
     assert {name: document[name] for name in (*ARTICLE_FIELDS, "content_hash")} == {
         name: stored[name] for name in (*ARTICLE_FIELDS, "content_hash")
     }
     assert (document["first_seen_at"], document["last_seen_at"]) == (EARLIER, CRAWL_TIME)
-    assert document["seen_urls"] == ["https://iproini.com/?p=1", "https://iproini.gr/article-1/?utm_source=x", "not a list"]
+    assert document["seen_urls"] == ["https://example.com/?p=1", "https://example.org/article-1/?utm_source=x", "not a list"]
 
 
 def test_seen_urls_alone_cannot_repair_a_document_and_go_alone_to_dead_letters(
     writer: ArticleWriter, mongo_db: Database[dict[str, Any]]
 ) -> None:
     damage(mongo_db, 1, {"$unset": {"body": ""}})
-    seen_only = ArticleWrite(url(1), seen_urls={"https://iproini.gr/copy-of-1/"})
-    result = writer.write([seen_only, scraped(2), ArticleWrite(url(3), seen_urls={"https://iproini.gr/copy-of-3/"})])
+    seen_only = ArticleWrite(url(1), seen_urls={"https://example.org/copy-of-1/"})
+    result = writer.write([seen_only, scraped(2), ArticleWrite(url(3), seen_urls={"https://example.org/copy-of-3/"})])
     assert result.counts == {"unchanged": 1, "merged": 1}
     assert result.rejected == [Rejection(seen_only, DAMAGED, "body: missing")]
-    assert "https://iproini.gr/copy-of-3/" in found(mongo_db.articles.find_one({"url": url(3)}))["seen_urls"]
+    assert "https://example.org/copy-of-3/" in found(mongo_db.articles.find_one({"url": url(3)}))["seen_urls"]
     # once a crawl has repaired the document, the same write goes through
     assert writer.write([scraped(1)]).counts == {"repaired": 1}
     assert writer.write([seen_only]).counts == {"merged": 1}
-    assert "https://iproini.gr/copy-of-1/" in found(mongo_db.articles.find_one({"url": url(1)}))["seen_urls"]
+    assert "https://example.org/copy-of-1/" in found(mongo_db.articles.find_one({"url": url(1)}))["seen_urls"]
 
 
 def test_no_version_is_kept_for_a_replacement_the_server_refuses(
@@ -252,7 +252,7 @@ def test_replay_says_what_it_could_not_write_and_clears_it_once_the_store_is_rep
     crawl(storage_settings, emit([article(1), article(2)]))
     damage(mongo_db, 1, {"$unset": {"body": ""}})
     letters = DeadLetterFile(data_dir / "deadletter" / "synthetic-1.jsonl", mongo_db.name, "articles")
-    letters.append([ArticleWrite(url(1), seen_urls={"https://iproini.gr/copy-of-1/"})], DAMAGED)
+    letters.append([ArticleWrite(url(1), seen_urls={"https://example.org/copy-of-1/"})], DAMAGED)
     letters.append([scraped(2, title="Νέος τίτλος")], "NotPrimaryError")
     with letters.path.open("a", encoding="utf-8") as file:
         file.write('{"database": "cut short by a cra\n')
@@ -272,7 +272,7 @@ def test_replay_says_what_it_could_not_write_and_clears_it_once_the_store_is_rep
     process = replay(data_dir, mongo_uri, mongo_db.name)
     assert process.returncode == 0, process.stderr
     assert process.stdout.splitlines()[-1] == f"{letters.path}: 2 records replayed (1 merged, 1 unchanged); moved to replayed/"
-    assert "https://iproini.gr/copy-of-1/" in found(mongo_db.articles.find_one({"url": url(1)}))["seen_urls"]
+    assert "https://example.org/copy-of-1/" in found(mongo_db.articles.find_one({"url": url(1)}))["seen_urls"]
     assert_well_typed(mongo_db)
 
 
@@ -286,6 +286,6 @@ def test_a_date_python_cannot_read_is_damage() -> None:
     assert isinstance(plan.operation, ReplaceOne)
     assert plan.operation._doc["first_seen_at"] == CRAWL_TIME
     assert plan.operation._doc["updated_at"] == CRAWL_TIME  # the same content: not an update
-    site = SiteUrls("https://www.iproini.com", ["www.iproini.com", "iproini.gr"])
+    site = SiteUrls("https://www.example.com", ["www.example.com", "example.org"])
     documents = [healthy, {**healthy, "url": url(2), "crawled_at": DatetimeMS(2**62)}]
     assert stamps_of(documents, site) == ({site.key(url(1)): CRAWL_TIME}, [url(2)])

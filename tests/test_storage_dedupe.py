@@ -17,12 +17,12 @@ from tests.mongo import article, crawl, emit, found
 def test_same_url_is_a_duplicate() -> None:
     pipeline = DedupePipeline()
     pipeline.process_item(article(1))
-    with pytest.raises(DuplicateUrl, match=r"^already kept https://www\.iproini\.com/article-1/$") as raised:
-        pipeline.process_item(article(1, source_url="https://www.iproini.com/article-1/amp/", title="Other"))
+    with pytest.raises(DuplicateUrl, match=r"^already kept https://www\.example\.com/article-1/$") as raised:
+        pipeline.process_item(article(1, source_url="https://www.example.com/article-1/amp/", title="Other"))
     assert raised.value.log_level == "INFO"
     # the trailing slash is not part of a URL's identity
-    with pytest.raises(DuplicateUrl, match=r"^already kept https://www\.iproini\.com/article-1/$"):
-        pipeline.process_item(article(1, url="https://www.iproini.com/article-1", title="Other"))
+    with pytest.raises(DuplicateUrl, match=r"^already kept https://www\.example\.com/article-1/$"):
+        pipeline.process_item(article(1, url="https://www.example.com/article-1", title="Other"))
 
 
 def test_same_content_under_another_url_is_a_duplicate() -> None:
@@ -34,9 +34,9 @@ def test_same_content_under_another_url_is_a_duplicate() -> None:
         # differences in case, whitespace and Unicode form do not make another article
         title=kept["title"].upper() + "  ",
         body=kept["body"].replace("\n\n", " \n \n ").replace("ά", "α\u0301"),
-        source_url="https://i-proini.gr/copy-7/",
+        source_url="https://example.net/copy-7/",
     )
-    with pytest.raises(DuplicateContent, match=r"^same title and body as https://www\.iproini\.com/article-1/$"):
+    with pytest.raises(DuplicateContent, match=r"^same title and body as https://www\.example\.com/article-1/$"):
         pipeline.process_item(copy)
 
 
@@ -64,8 +64,8 @@ def test_duplicate_urls_are_added_to_the_kept_document(
     items = [
         kept,
         article(2),
-        article(9, title=kept["title"], body=kept["body"], source_url="https://i-proini.gr/copy-9/"),
-        article(1, source_url="https://www.iproini.com/?p=1"),
+        article(9, title=kept["title"], body=kept["body"], source_url="https://example.net/copy-9/"),
+        article(1, source_url="https://www.example.com/?p=1"),
     ]
     with caplog.at_level(logging.INFO):
         stats = crawl({**storage_settings, "MONGO_BATCH_SIZE": batch_size}, emit(items))
@@ -75,16 +75,16 @@ def test_duplicate_urls_are_added_to_the_kept_document(
     # both duplicates are found before the next flush: one $addToSet carries their URLs
     assert stats.get("newscrawl/mongo/merged", 0) == (1 if batch_size == 1 else 0)
     assert mongo_db.articles.count_documents({}) == 2
-    document = found(mongo_db.articles.find_one({"url": "https://www.iproini.com/article-1/"}))
+    document = found(mongo_db.articles.find_one({"url": "https://www.example.com/article-1/"}))
     assert sorted(document["seen_urls"]) == [
-        "https://i-proini.gr/copy-9/",
-        "https://iproini.gr/article-1/?utm_source=x",
-        "https://www.iproini.com/?p=1",
-        "https://www.iproini.com/article-9/",
+        "https://example.net/copy-9/",
+        "https://example.org/article-1/?utm_source=x",
+        "https://www.example.com/?p=1",
+        "https://www.example.com/article-9/",
     ]
     assert document["title"] == kept["title"]
     messages = [record.getMessage() for record in caplog.records if record.getMessage().startswith("Dropped ")]
     assert messages == [
-        "Dropped https://www.iproini.com/article-9/: DuplicateContent: same title and body as https://www.iproini.com/article-1/",
-        "Dropped https://www.iproini.com/article-1/: DuplicateUrl: already kept https://www.iproini.com/article-1/",
+        "Dropped https://www.example.com/article-9/: DuplicateContent: same title and body as https://www.example.com/article-1/",
+        "Dropped https://www.example.com/article-1/: DuplicateUrl: already kept https://www.example.com/article-1/",
     ]

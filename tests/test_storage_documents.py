@@ -30,7 +30,7 @@ RECEIVED = datetime(2025, 7, 17, 8, 30, tzinfo=UTC)
 
 
 def fields_of(item: object) -> dict[str, Any]:
-    return article_fields(item, site="iproini", received_at=RECEIVED)
+    return article_fields(item, site="example", received_at=RECEIVED)
 
 
 @pytest.mark.parametrize(
@@ -62,14 +62,14 @@ def test_article_fields_keeps_every_item_field_in_order() -> None:
     assert fields["published_at"] == datetime(2025, 7, 16, 12, 5, 41, 123000, tzinfo=UTC)
     assert fields["crawled_at"] == CRAWL_TIME
     assert fields["authors"] == ["Κωστής Μπακογιάννης"]
-    assert fields["source_url"] == "https://iproini.gr/article-1/?utm_source=x"
+    assert fields["source_url"] == "https://example.org/article-1/?utm_source=x"
 
 
 def test_article_fields_of_a_sparse_dict_item() -> None:
-    fields = fields_of({"url": "https://www.iproini.com/a/", "title": "T", "body": "B", "tags": ("x", 2)})
+    fields = fields_of({"url": "https://www.example.com/a/", "title": "T", "body": "B", "tags": ("x", 2)})
     assert fields == {
-        "url": "https://www.iproini.com/a/",
-        "site": "iproini",
+        "url": "https://www.example.com/a/",
+        "site": "example",
         "title": "T",
         "description": None,
         "body": "B",
@@ -81,7 +81,7 @@ def test_article_fields_of_a_sparse_dict_item() -> None:
         "tags": ["x", "2"],
         "image_url": None,
         "related_urls": [],
-        "source_url": "https://www.iproini.com/a/",
+        "source_url": "https://www.example.com/a/",
         "crawled_at": RECEIVED,
         "extractor": None,
     }
@@ -90,7 +90,7 @@ def test_article_fields_of_a_sparse_dict_item() -> None:
 def test_content_hash_covers_content_fields_only() -> None:
     base = fields_of(article(1))
     assert re.fullmatch(r"[0-9a-f]{64}", content_hash(base))
-    same_content = fields_of(article(1, source_url="https://www.iproini.com/article-1/", crawled_at=RECEIVED))
+    same_content = fields_of(article(1, source_url="https://www.example.com/article-1/", crawled_at=RECEIVED))
     assert content_hash(same_content) == content_hash(base)
     for name, value in [("body", "Άλλο κείμενο."), ("tags", []), ("modified_at", RECEIVED), ("description", None)]:
         assert content_hash(fields_of(article(1, **{name: value}))) != content_hash(base), name
@@ -102,31 +102,31 @@ def test_content_hash_covers_content_fields_only() -> None:
 def test_merge_keeps_the_latest_crawl_and_every_seen_url() -> None:
     older = ArticleWrite.scraped(fields_of(article(1, title="old")))
     newer = ArticleWrite.scraped(
-        fields_of(article(1, title="new", source_url="http://iproini.com/article-1", crawled_at=RECEIVED))
+        fields_of(article(1, title="new", source_url="http://example.com/article-1", crawled_at=RECEIVED))
     )
-    seen_only = ArticleWrite(older.url, seen_urls={"https://www.iproini.com/copy/"})
+    seen_only = ArticleWrite(older.url, seen_urls={"https://www.example.com/copy/"})
     merged = merge_by_url([seen_only, newer, older])
     assert len(merged) == 1
     (write,) = merged
     assert write.fields is not None and write.fields["title"] == "new"
     assert write.content_hash == newer.content_hash
     assert write.seen_urls == {
-        "https://www.iproini.com/copy/",
-        "http://iproini.com/article-1",
-        "https://iproini.gr/article-1/?utm_source=x",
+        "https://www.example.com/copy/",
+        "http://example.com/article-1",
+        "https://example.org/article-1/?utm_source=x",
     }
     # merging copies: the writes passed in are left alone
-    assert seen_only.fields is None and seen_only.seen_urls == {"https://www.iproini.com/copy/"}
+    assert seen_only.fields is None and seen_only.seen_urls == {"https://www.example.com/copy/"}
 
 
 def test_document_adds_bookkeeping_fields() -> None:
     write = ArticleWrite.scraped(fields_of(article(1)))
-    write.seen_urls.add("https://www.iproini.com/copy/")
+    write.seen_urls.add("https://www.example.com/copy/")
     document = write.document(RECEIVED)
     assert set(document) == {*ARTICLE_SCHEMA["required"], *ADDED_FIELDS}
     assert document["first_seen_at"] == document["last_seen_at"] == CRAWL_TIME
     assert document["updated_at"] == RECEIVED
-    assert document["seen_urls"] == ["https://iproini.gr/article-1/?utm_source=x", "https://www.iproini.com/copy/"]
+    assert document["seen_urls"] == ["https://example.org/article-1/?utm_source=x", "https://www.example.com/copy/"]
     assert document["content_hash"] == write.content_hash
 
 
@@ -143,7 +143,7 @@ def test_schema_describes_every_item_field() -> None:
 
 #: a value of every kind a stored field could hold, well-typed or not
 ANY_VALUES = [
-    None, "", "x", "https://www.iproini.com/a/", "f" * 64, 1, 1.5, True, [], ["x"], [1], [None], {}, {"x": 1},
+    None, "", "x", "https://www.example.com/a/", "f" * 64, 1, 1.5, True, [], ["x"], [1], [None], {}, {"x": 1},
     CRAWL_TIME, DatetimeMS(2**62), ObjectId(),
 ]  # fmt: skip
 

@@ -1,5 +1,7 @@
-"""A crawl of the fixture site stores one document per fixture article, with the schema's types,
-into a MONGO_URI server (twice: the second run changes nothing) and into the embedded default."""
+"""A crawl of a fixture site stores one document per fixture article, with the schema's types,
+into a MONGO_URI server (twice: the second run changes nothing) and into the embedded default.
+
+Any site would do: the Harbor Gazette's copy is the smallest."""
 
 from __future__ import annotations
 
@@ -18,13 +20,13 @@ from tests.harness import Crawl, crawl
 from tests.sites import FixtureSite
 from tools.fixture_server import FixtureServer
 
-IPROINI = FixtureSite("iproini")
+SITE = FixtureSite("harborgazette")
 
 TYPES = {"string": str, "array": list, "date": datetime, "null": type(None)}
 
 
 def crawl_fixture_site(server: FixtureServer, data_dir: Path, **settings: str) -> Crawl:
-    result = crawl(IPROINI.spider, {"NEWSCRAWL_DATA_DIR": str(data_dir), "MONGO_URI": None, **settings}, base_url=server.url)
+    result = crawl(SITE.spider, {"NEWSCRAWL_DATA_DIR": str(data_dir), "MONGO_URI": None, **settings}, base_url=server.url)
     assert result.error is None
     return result
 
@@ -47,8 +49,8 @@ def assert_documents_match(documents: list[dict[str, Any]], expected: dict[str, 
 
 
 def test_fixture_crawl_into_mongo_uri_twice(mongo_uri: str, mongo_db: Database[dict[str, Any]], tmp_path: Path) -> None:
-    expected_articles = IPROINI.expected
-    with FixtureServer("iproini") as server:
+    expected_articles = SITE.expected
+    with FixtureServer(SITE.name) as server:
         result = crawl_fixture_site(server, tmp_path, MONGO_URI=mongo_uri, MONGO_DATABASE=mongo_db.name)
         assert result.stat("newscrawl/mongo/inserted") == len(expected_articles)
         first = {doc["url"]: doc for doc in mongo_db.articles.find()}
@@ -65,8 +67,8 @@ def test_fixture_crawl_into_mongo_uri_twice(mongo_uri: str, mongo_db: Database[d
 
 
 def test_fixture_crawl_into_the_embedded_default(tmp_path: Path) -> None:
-    expected_articles = IPROINI.expected
-    with FixtureServer("iproini") as server:
+    expected_articles = SITE.expected
+    with FixtureServer(SITE.name) as server:
         result = crawl_fixture_site(server, tmp_path)
     # a copy of the site: stored in a database of its own, not the live one
     database = copy_database_name("newscrawl", server.url)

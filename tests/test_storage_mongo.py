@@ -30,12 +30,12 @@ def test_documents_have_the_schema_and_bson_types(storage_settings: dict[str, An
     started = utc(datetime.now(UTC))
     stats = crawl(storage_settings, emit(items))
     assert stats["newscrawl/mongo/inserted"] == 2
-    fields = list(found(mongo_db.articles.find_one({"url": "https://www.iproini.com/article-2/"})))
+    fields = list(found(mongo_db.articles.find_one({"url": "https://www.example.com/article-2/"})))
     assert fields == STORED_FIELDS
     # the server's own names for the stored BSON types
     (types,) = mongo_db.articles.aggregate(
         [
-            {"$match": {"url": "https://www.iproini.com/article-2/"}},
+            {"$match": {"url": "https://www.example.com/article-2/"}},
             {"$project": {name: {"$type": f"${name}"} for name in fields}},
         ]
     )
@@ -48,7 +48,7 @@ def test_documents_have_the_schema_and_bson_types(storage_settings: dict[str, An
         "content_hash": "string",
         "updated_at": "date",
     }
-    stored = found(mongo_db.articles.find_one({"url": "https://www.iproini.com/article-2/"}, {"_id": 0}))
+    stored = found(mongo_db.articles.find_one({"url": "https://www.example.com/article-2/"}, {"_id": 0}))
     assert started <= stored.pop("updated_at") <= datetime.now(UTC)  # when it was written
     assert stored == {
         **article_fields(items[1], site="unused", received_at=RECRAWL_TIME),
@@ -56,7 +56,7 @@ def test_documents_have_the_schema_and_bson_types(storage_settings: dict[str, An
         "modified_at": datetime(2025, 7, 17, 1, 2, 3, 987000, tzinfo=UTC),  # naive taken as UTC
         "first_seen_at": CRAWL_TIME,
         "last_seen_at": CRAWL_TIME,
-        "seen_urls": ["https://iproini.gr/article-2/?utm_source=x"],
+        "seen_urls": ["https://example.org/article-2/?utm_source=x"],
         "content_hash": ArticleWrite.scraped(article_fields(items[1], site="", received_at=CRAWL_TIME)).content_hash,
     }
     assert mongo_db.articles.count_documents({"published_at": {"$type": "date"}}) == 2
@@ -82,10 +82,10 @@ def test_indexes_and_validator_are_in_place(storage_settings: dict[str, Any], mo
     assert info["options"]["validationLevel"] == "strict"
     good = found(mongo_db.articles.find_one({}, {"_id": 0}))
     with pytest.raises(WriteError) as rejected:
-        mongo_db.articles.insert_one({**good, "url": "https://www.iproini.com/other/", "published_at": "2025-07-16"})
+        mongo_db.articles.insert_one({**good, "url": "https://www.example.com/other/", "published_at": "2025-07-16"})
     assert rejected.value.code == 121
     with pytest.raises(WriteError):
-        mongo_db.articles.insert_one({**good, "url": "https://www.iproini.com/other/", "extra": 1})
+        mongo_db.articles.insert_one({**good, "url": "https://www.example.com/other/", "extra": 1})
 
 
 def test_validator_is_added_to_an_existing_collection(
@@ -141,7 +141,7 @@ def test_changed_content_updates_and_keeps_the_previous_version(
     storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]]
 ) -> None:
     crawl(storage_settings, emit([article(n) for n in range(3)]))
-    old = found(mongo_db.articles.find_one({"url": "https://www.iproini.com/article-1/"}))
+    old = found(mongo_db.articles.find_one({"url": "https://www.example.com/article-1/"}))
     recrawl = [
         article(0, crawled_at=RECRAWL_TIME),
         article(
@@ -149,7 +149,7 @@ def test_changed_content_updates_and_keeps_the_previous_version(
             crawled_at=RECRAWL_TIME,
             body="Διορθωμένο κείμενο.",
             tags=["Νέα Υόρκη"],
-            source_url="https://www.iproini.com/article-1/",
+            source_url="https://www.example.com/article-1/",
         ),
         article(2, crawled_at=RECRAWL_TIME),
     ]
@@ -159,16 +159,16 @@ def test_changed_content_updates_and_keeps_the_previous_version(
         stats["newscrawl/mongo/unchanged"],
         stats["newscrawl/mongo/versions"],
     ) == (1, 2, 1)
-    new = found(mongo_db.articles.find_one({"url": "https://www.iproini.com/article-1/"}))
+    new = found(mongo_db.articles.find_one({"url": "https://www.example.com/article-1/"}))
     assert new["body"] == "Διορθωμένο κείμενο." and new["tags"] == ["Νέα Υόρκη"]
     assert new["_id"] == old["_id"]
     assert new["first_seen_at"] == CRAWL_TIME and new["last_seen_at"] == new["crawled_at"] == RECRAWL_TIME
-    assert new["source_url"] == "https://www.iproini.com/article-1/"
-    assert set(new["seen_urls"]) == {"https://iproini.gr/article-1/?utm_source=x", "https://www.iproini.com/article-1/"}
+    assert new["source_url"] == "https://www.example.com/article-1/"
+    assert set(new["seen_urls"]) == {"https://example.org/article-1/?utm_source=x", "https://www.example.com/article-1/"}
     assert new["content_hash"] != old["content_hash"]
     (version,) = mongo_db.article_versions.find({}, {"_id": 0})
     assert version == {
-        "url": "https://www.iproini.com/article-1/",
+        "url": "https://www.example.com/article-1/",
         "content_hash": old["content_hash"],
         "replaced_by": new["content_hash"],
         "replaced_at": version["replaced_at"],
@@ -187,13 +187,13 @@ def test_an_older_crawl_does_not_overwrite_newer_content(mongo_db: Database[dict
     newer = ArticleWrite.scraped(
         article_fields(article(1, title="Νεότερος", crawled_at=RECRAWL_TIME), site="", received_at=RECRAWL_TIME)
     )
-    older = ArticleWrite.scraped(article_fields(article(1, source_url="https://iproini.com/x"), site="", received_at=CRAWL_TIME))
+    older = ArticleWrite.scraped(article_fields(article(1, source_url="https://example.com/x"), site="", received_at=CRAWL_TIME))
     assert writer.write([newer]).counts == {"inserted": 1}
     assert writer.write([older]).counts == {"stale": 1}
     document = found(mongo_db.articles.find_one())
     assert document["title"] == "Νεότερος"
     assert document["first_seen_at"] == CRAWL_TIME and document["last_seen_at"] == RECRAWL_TIME
-    assert "https://iproini.com/x" in document["seen_urls"]
+    assert "https://example.com/x" in document["seen_urls"]
     assert mongo_db.article_versions.count_documents({}) == 0
 
 
@@ -235,12 +235,12 @@ def test_a_slow_crawl_is_flushed_by_time(storage_settings: dict[str, Any], mongo
 
 
 def test_dict_items_are_stored(storage_settings: dict[str, Any], mongo_db: Database[dict[str, Any]]) -> None:
-    item = {"url": "https://www.iproini.com/plain/", "title": "Plain", "body": "Text.", "crawled_at": CRAWL_TIME}
+    item = {"url": "https://www.example.com/plain/", "title": "Plain", "body": "Text.", "crawled_at": CRAWL_TIME}
     crawl(storage_settings, emit([item]))
     document = found(mongo_db.articles.find_one({}, {"_id": 0, "content_hash": 0}))
     assert document["site"] == "synthetic"  # the spider's name
     assert document["authors"] == [] and document["published_at"] is None
-    assert document["seen_urls"] == ["https://www.iproini.com/plain/"]
+    assert document["seen_urls"] == ["https://www.example.com/plain/"]
 
 
 def test_documents_the_server_refuses_go_to_the_dead_letter_file(

@@ -165,14 +165,14 @@ def test_a_persistent_failure_is_dead_lettered_then_replayed(
     letters = dead_letter_records(data_dir)
     assert sorted(letter.write.url for letter in letters if letter.write.fields) == sorted(i["url"] for i in items[:8])
     # the duplicate's URL is kept too, on a record of its own or on its kept article's
-    assert any("https://www.iproini.com/article-20/" in letter.write.seen_urls for letter in letters)
+    assert any("https://www.example.com/article-20/" in letter.write.seen_urls for letter in letters)
 
     process = replay_command("--data-dir", str(data_dir), "replay", "--uri", own_server.uri)
     assert process.returncode == 0, process.stderr
     assert process.stdout.splitlines()[-1].startswith(f"{path}: {len(letters)} records replayed (")
     assert admin.outage.articles.count_documents({}) == 10
-    document = found(admin.outage.articles.find_one({"url": "https://www.iproini.com/article-3/"}))
-    assert "https://www.iproini.com/article-20/" in document["seen_urls"]
+    document = found(admin.outage.articles.find_one({"url": "https://www.example.com/article-3/"}))
+    assert "https://www.example.com/article-20/" in document["seen_urls"]
     assert not path.exists() and (path.parent / "replayed" / path.name).exists()
     assert replay_command("--data-dir", str(data_dir), "replay", "--uri", own_server.uri).stdout == (
         f"No dead-letter files in {data_dir / 'deadletter'}\n"
@@ -219,7 +219,7 @@ def test_outage_mid_crawl_loses_nothing(own_server: EmbeddedServer, data_dir: Pa
     assert len(emitted) == 75
     assert len(stored) + len(dead_lettered) == len(emitted)
     assert stored.isdisjoint(dead_lettered) and stored | set(dead_lettered) == set(emitted)
-    assert dead_lettered == [f"https://www.iproini.com/article-{n}/" for n in range(30, 50)]
+    assert dead_lettered == [f"https://www.example.com/article-{n}/" for n in range(30, 50)]
     assert stats["newscrawl/mongo/deadletter_count"] == 20
     assert stats["newscrawl/mongo/inserted"] == 55
     assert stats["newscrawl/mongo/retry_count"] == 2

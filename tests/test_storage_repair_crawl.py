@@ -1,5 +1,7 @@
-"""End to end: the fixture copy of Proini, stored once, then damaged in the store as an old release or
-another tool could leave it; one incremental crawl later every article is stored and well-typed."""
+"""End to end: a fixture site's copy, stored once, then damaged in the store as an old release or
+another tool could leave it; one incremental crawl later every article is stored and well-typed.
+
+Any site would do: the Harbor Gazette's copy is the smallest."""
 
 from __future__ import annotations
 
@@ -15,13 +17,13 @@ from tests.mongo import STORED_FIELDS
 from tests.sites import FixtureSite, as_json
 from tools.fixture_server import FixtureServer
 
-IPROINI = FixtureSite("iproini")
+SITE = FixtureSite("harborgazette")
 #: how each damaged article's document is changed, past the validator
 DAMAGE: list[dict[str, Any]] = [
     {"$unset": {"content_hash": ""}},
     {"$unset": {"body": ""}},
     {"$set": {"crawled_at": "2025-07-16T12:00:00+00:00"}},
-    {"$set": {"seen_urls": "https://www.iproini.com/?p=1"}},
+    {"$set": {"seen_urls": f"{SITE.spider.origin}/?p=1"}},
     {"$set": {"first_seen_at": "2025-07-01"}},
     {"$set": {"last_seen_at": None, "authors": "Κωστής Μπακογιάννης", "legacy": True}},
 ]
@@ -31,16 +33,16 @@ DELETED = 3
 
 def crawl(server: FixtureServer, mongo_uri: str, database: Database[dict[str, Any]], data_dir: Path) -> Crawl:
     settings = {"MONGO_URI": mongo_uri, "MONGO_DATABASE": database.name, "NEWSCRAWL_DATA_DIR": str(data_dir)}
-    result = run(IPROINI.spider, settings, base_url=server.url, full="0")
+    result = run(SITE.spider, settings, base_url=server.url, full="0")
     assert result.error is None and result.stat("finish_reason", None) == "finished"
     return result
 
 
 def test_one_crawl_repairs_a_damaged_store(mongo_uri: str, mongo_db: Database[dict[str, Any]], tmp_path: Path) -> None:
-    expected = IPROINI.expected
+    expected = SITE.expected
     urls = sorted(expected)
     damaged, deleted = urls[: len(DAMAGE)], urls[len(DAMAGE) : len(DAMAGE) + DELETED]
-    with FixtureServer("iproini") as server:
+    with FixtureServer(SITE.name) as server:
         crawl(server, mongo_uri, mongo_db, tmp_path)
         before = {doc["url"]: doc for doc in mongo_db.articles.find()}
         for url, update in zip(damaged, DAMAGE, strict=True):
@@ -51,7 +53,7 @@ def test_one_crawl_repairs_a_damaged_store(mongo_uri: str, mongo_db: Database[di
     # the incremental crawl started, left the damaged documents out and fetched their articles again
     assert result.stat("newscrawl/incremental/unreadable_stored") == len(DAMAGE)
     assert (
-        f"WARNING newscrawl.incremental: Incremental crawl: {len(DAMAGE)} stored articles of iproini cannot be read "
+        f"WARNING newscrawl.incremental: Incremental crawl: {len(DAMAGE)} stored articles of {SITE.name} cannot be read "
         "(they break the article schema); they were fetched again, and storing them repairs them"
     ) in result.log
     assert sorted(item["url"] for item in result.items) == sorted(damaged + deleted)
@@ -78,7 +80,7 @@ def test_one_crawl_repairs_a_damaged_store(mongo_uri: str, mongo_db: Database[di
         assert now["first_seen_at"] == first["first_seen_at"]  # kept, or taken from the first crawl's dates
         assert now["last_seen_at"] == now["crawled_at"] > first["crawled_at"]
         assert set(first["seen_urls"]) <= set(now["seen_urls"])
-    assert "https://www.iproini.com/?p=1" in after[damaged[3]]["seen_urls"]
+    assert f"{SITE.spider.origin}/?p=1" in after[damaged[3]]["seen_urls"]
     assert "legacy" not in after[damaged[5]]
     assert mongo_db.article_versions.count_documents({}) == 0
 

@@ -44,7 +44,7 @@ def test_only_an_insert_or_a_content_change_moves_it(writer: ArticleWriter, mong
             scraped(0),  # the same content
             scraped(1, title="Διορθωμένος τίτλος"),  # edited
             scraped(2, crawled_at=OLDER_CRAWL, title="Παλιός τίτλος"),  # an older crawl, other content
-            ArticleWrite(url(3), seen_urls={"https://iproini.gr/copy-of-3/"}),  # a duplicate's URL
+            ArticleWrite(url(3), seen_urls={"https://example.org/copy-of-3/"}),  # a duplicate's URL
             scraped(9),  # new
         ]
     )
@@ -63,7 +63,7 @@ def test_documents_stored_before_it_validate_and_get_it_on_their_next_write(
             scraped(0),
             scraped(1, title="Διορθωμένος τίτλος"),
             scraped(2, crawled_at=OLDER_CRAWL, title="Παλιός τίτλος"),
-            ArticleWrite(url(3), seen_urls={"https://iproini.gr/copy-of-3/"}),
+            ArticleWrite(url(3), seen_urls={"https://example.org/copy-of-3/"}),
         ]
     )
     assert result.rejected == []  # the strict validator lets them be updated
@@ -80,7 +80,7 @@ def test_documents_stored_before_it_validate_and_get_it_on_their_next_write(
 
 def test_a_repair_moves_it_only_when_the_content_changes(writer: ArticleWriter, mongo_db: Database[dict[str, Any]]) -> None:
     for n, update in [
-        (0, {"$set": {"seen_urls": "https://iproini.gr/article-0/"}}),  # the content intact
+        (0, {"$set": {"seen_urls": "https://example.org/article-0/"}}),  # the content intact
         (1, {"$unset": {"content_hash": ""}}),  # the content intact, its hash lost
         (2, {"$unset": {"body": ""}}),  # the content damaged
         (3, {"$set": {"updated_at": "2025-07-14"}}),  # the time itself damaged

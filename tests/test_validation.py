@@ -52,12 +52,12 @@ def test_a_scraped_article_is_valid_in_its_json_form() -> None:
     ("fields", "errors"),
     [
         ({"modified_at": datetime(2025, 7, 16, 12, 0)}, {"modified_at": ["not_date_time"]}),
-        ({"image_url": "https://www.iproini.com/wp-content/uploads/a b.jpg"}, {"image_url": ["not_uri"]}),
+        ({"image_url": "https://www.example.com/wp-content/uploads/a b.jpg"}, {"image_url": ["not_uri"]}),
         (
-            {"related_urls": ["https://www.iproini.com/ok/", "https://www.iproini.com/νέα/", "//x"]},
+            {"related_urls": ["https://www.example.com/ok/", "https://www.example.com/νέα/", "//x"]},
             {"related_urls": ["not_uri"]},  # once per field, however many elements
         ),
-        ({"url": "ftp://www.iproini.com/x/"}, {"url": ["no_match"]}),
+        ({"url": "ftp://www.example.com/x/"}, {"url": ["no_match"]}),
         ({"url": None}, {"url": ["wrong_type"]}),
         ({"title": ["Two", "titles"]}, {"title": ["wrong_type"]}),
         ({"title": ""}, {"title": ["too_short"]}),
@@ -78,9 +78,9 @@ def test_missing_and_extra_fields_of_plain_dict_items() -> None:
 
 #: a value of every kind an item's field could hold in its JSON form, well-formed or not
 ANY_JSON_VALUES = [
-    None, "", "x", "https://www.iproini.com/a/", "https://www.iproini.com/a b/", "ftp://x/", "//x",
+    None, "", "x", "https://www.example.com/a/", "https://www.example.com/a b/", "ftp://x/", "//x",
     "2025-07-16T12:05:41+00:00", "2025-07-16T12:05:41", "2025-07-16", 1, 1.5, True, [], ["x"], [1], [None],
-    ["https://www.iproini.com/a/"], ["https://www.iproini.com/a b/"], {}, {"x": 1},
+    ["https://www.example.com/a/"], ["https://www.example.com/a b/"], {}, {"x": 1},
 ]  # fmt: skip
 
 
@@ -105,7 +105,7 @@ def test_the_quick_check_of_items_says_what_the_schema_says() -> None:
         (article(1, url=None), "url: wrong type"),
         (article(1, title=""), "title: too short"),
         (article(1, title=None, body=""), "body: too short; title: wrong type"),
-        ({"url": "https://www.iproini.com/x/"}, "body: missing; categories: missing"),
+        ({"url": "https://www.example.com/x/"}, "body: missing; categories: missing"),
     ],
 )
 def test_what_storage_cannot_take_is_dropped_with_its_fields(item: Any, reason: str) -> None:
@@ -136,7 +136,7 @@ def test_in_a_crawl_each_article_is_validated_once_and_drops_are_one_line(
         (r.levelname, r.getMessage()) for r in caplog.records if "article-2/" in r.getMessage() or "article-3/" in r.getMessage()
     ]
     assert said == [
-        ("WARNING", "Dropped https://www.iproini.com/article-2/: InvalidArticle: title: too short"),
-        ("WARNING", "Kept https://www.iproini.com/article-3/ with schema errors: modified_at: not date time"),
+        ("WARNING", "Dropped https://www.example.com/article-2/: InvalidArticle: title: too short"),
+        ("WARNING", "Kept https://www.example.com/article-3/ with schema errors: modified_at: not date time"),
     ]
-    assert sorted(doc["url"] for doc in mongo_db.articles.find()) == [f"https://www.iproini.com/article-{n}/" for n in (1, 3, 4)]
+    assert sorted(doc["url"] for doc in mongo_db.articles.find()) == [f"https://www.example.com/article-{n}/" for n in (1, 3, 4)]

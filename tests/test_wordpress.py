@@ -10,10 +10,10 @@ import pytest
 from scrapy.http import HtmlResponse, XmlResponse
 
 from newscrawl.wordpress.routes import can_be_post, is_section
-from spiders.iproini import IproiniSpider
 from tests.harness import unstarted_spider
+from tests.spiders import ExampleSpider
 
-SITE = "https://www.example.com"
+SITE = ExampleSpider.origin
 
 
 @pytest.mark.parametrize(
@@ -60,18 +60,18 @@ def test_section_archives_are_first_pages_of_categories(path: str, section: bool
 LISTING = """<html><body class="archive category">
 <div class="td_module_flex"><h3 class="entry-title td-module-title"><a href="http://[">Broken</a></h3></div>
 <div class="td_module_flex"><h3 class="entry-title td-module-title"><a href="javascript:void(0)">Script</a></h3></div>
-<div class="td_module_flex"><h3 class="entry-title td-module-title"><a href="https://iproini.gr/good-one?utm_source=x&ref=home">Good</a></h3></div>
-<div class="td_module_flex"><h3 class="entry-title td-module-title"><a href="http://www.i-proini.com/good-one/?ref=sidebar">Same</a></h3></div>
+<div class="td_module_flex"><h3 class="entry-title td-module-title"><a href="https://example.org/good-one?utm_source=x&ref=home">Good</a></h3></div>
+<div class="td_module_flex"><h3 class="entry-title td-module-title"><a href="http://www.example.net/good-one/?ref=sidebar">Same</a></h3></div>
 <div class="td_module_flex"><h3 class="entry-title td-module-title"><a href="/2025/07/16/dated-one/">Dated</a></h3></div>
 </body></html>"""
 
 
 @pytest.fixture
-def spider() -> IproiniSpider:
-    return unstarted_spider(IproiniSpider, base_url="http://127.0.0.1:8000")
+def spider() -> ExampleSpider:
+    return unstarted_spider(ExampleSpider, base_url="http://127.0.0.1:8000")
 
 
-def test_a_listing_page_leads_to_each_article_once_and_counts_the_dead_links(spider: IproiniSpider) -> None:
+def test_a_listing_page_leads_to_each_article_once_and_counts_the_dead_links(spider: ExampleSpider) -> None:
     response = HtmlResponse(url="http://127.0.0.1:8000/category/world/", body=LISTING, encoding="utf-8")
     listing = spider.theme.listing_page(response, spider.site)
     requests = asyncio.run(spider.follow_listing(listing))
@@ -86,7 +86,7 @@ def test_a_listing_page_leads_to_each_article_once_and_counts_the_dead_links(spi
     assert stats["newscrawl/links/ignored/duplicate"] == 1
 
 
-def test_links_over_a_pages_cap_are_left_out_and_can_be_followed_from_another_page(spider: IproiniSpider) -> None:
+def test_links_over_a_pages_cap_are_left_out_and_can_be_followed_from_another_page(spider: ExampleSpider) -> None:
     spider.max_links_per_page = 1
     response = HtmlResponse(url="http://127.0.0.1:8000/category/world/", body=LISTING, encoding="utf-8")
     listing = spider.theme.listing_page(response, spider.site)
@@ -106,7 +106,7 @@ SECTIONS = """<html><body class="archive category">
 </body></html>"""
 
 
-def test_listing_links_spend_the_pages_budget_too_and_each_is_requested_once(spider: IproiniSpider) -> None:
+def test_listing_links_spend_the_pages_budget_too_and_each_is_requested_once(spider: ExampleSpider) -> None:
     spider.max_links_per_page = 4
     response = HtmlResponse(url="http://127.0.0.1:8000/category/world/page/1/", body=SECTIONS, encoding="utf-8")
     requests = asyncio.run(spider.follow_listing(spider.theme.listing_page(response, spider.site)))
@@ -125,10 +125,10 @@ def test_listing_links_spend_the_pages_budget_too_and_each_is_requested_once(spi
 
 
 def test_entries_of_a_feed_off_the_site_are_counted_and_the_first_five_named(
-    spider: IproiniSpider, caplog: pytest.LogCaptureFixture
+    spider: ExampleSpider, caplog: pytest.LogCaptureFixture
 ) -> None:
-    elsewhere = [f"http://127.0.0.1:{8001 + n}/moved-{n}/" for n in range(6)] + ["https://news.example.org/moved/"]
-    items = "".join(f"<item><link>{url}</link></item>" for url in [*elsewhere, "https://www.iproini.com/kept/"])
+    elsewhere = [f"http://127.0.0.1:{8001 + n}/moved-{n}/" for n in range(6)] + ["https://news.elsewhere.example/moved/"]
+    items = "".join(f"<item><link>{url}</link></item>" for url in [*elsewhere, "https://www.example.com/kept/"])
     response = XmlResponse(url="http://127.0.0.1:8000/feed/", body=f"<rss><channel>{items}</channel></rss>".encode())
     with caplog.at_level(logging.WARNING):
         requests = asyncio.run(spider.parse_feed(response))
