@@ -34,16 +34,30 @@ from bench import storegen
 from bench.bench_storage import served_store
 from bench.crawls import PROJECT_ROOT, add_tagdiv_site_option, crawl, tagdiv_site
 from bench.sitegen import generate
+from newscrawl.news.spider import NewsSiteSpider
 from tools.fixture_server import FixtureServer
 
 
-def store_with(client: MongoClient[dict[str, Any]], first: str, database: str, extra: int, origin: str) -> float:
-    """Fill *database* with what the first crawl stored in *first* and *extra* generated articles fetched from
-    *origin*; the seconds it took."""
+def store_with(
+    client: MongoClient[dict[str, Any]], first: str, database: str, extra: int, spider: type[NewsSiteSpider], origin: str
+) -> float:
+    """Fill *database* with what the first crawl stored in *first* and *extra* generated articles of *spider*'s
+    site fetched from *origin*; the seconds it took."""
     started = time.perf_counter()
     crawled = list(client[first].articles.find({}, {"_id": 0}))
-    storegen.seed(client[database], extra, crawled, fetched_from=origin)
+    storegen.seed(client[database], extra, crawled, site=spider.name, origin=spider.origin, fetched_from=origin)
     return time.perf_counter() - started
+
+
+def listing_the_archive(site: Path, root: Path, extra: int, origin: str) -> Path:
+    """An overlay of the generated *site* whose sitemap index also names sitemaps of the *extra* generated
+    articles stored beyond it: the site has grown with its archive, as a real one does."""
+    root.mkdir()
+    names = storegen.write_sitemaps(root, extra, origin, number=len(list(site.glob("post-sitemap*.xml"))) + 1)
+    index = (site / "sitemap_index.xml").read_text(encoding="utf-8")
+    entries = "".join(f"\t<sitemap>\n\t\t<loc>{origin}/{name}</loc>\n\t</sitemap>\n" for name in names)
+    (root / "sitemap_index.xml").write_text(index.replace("</sitemapindex>", entries + "</sitemapindex>"), encoding="utf-8")
+    return root
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -60,14 +74,21 @@ def main(argv: list[str] | None = None) -> None:
     sizes = [int(n) for n in args.full.split(",") if n]
     with tempfile.TemporaryDirectory() as work, served_store() as uri:
         client: MongoClient[dict[str, Any]] = MongoClient(uri, tz_aware=True)
-        generate(args.articles, Path(work, "site"), origin=spider.origin)
-        with FixtureServer(spider, Path(work, "site")) as server:
+        site = Path(work, "site")
+        generate(args.articles, site, origin=spider.origin)
+        with FixtureServer(spider, site) as server:
             first = crawl_site(server, uri, "first", "-a", "full=0")
             runs = {}
             for extra in stored:
-                seeded = store_with(client, "first", f"stored_{extra}", extra, server.url)
+                seeded = store_with(client, "first", f"stored_{extra}", extra, spider, server.url)
                 print(f"stored {extra} more articles in {seeded:.0f} s", file=sys.stderr)
                 runs[extra] = crawl_site(server, uri, f"stored_{extra}", "-a", "full=0")
+        port = int(server.url.rsplit(":", 1)[1])  # the same origin: what is stored was fetched from it
+        listed = {}
+        for extra in stored:
+            overlay = listing_the_archive(site, Path(work, f"listed_{extra}"), extra, spider.origin)
+            with FixtureServer(spider, overlay, site, port=port) as server:
+                listed[extra] = crawl_site(server, uri, f"stored_{extra}", "-a", "full=0")
         full = {}
         for size in sizes:
             generate(size, Path(work, f"site_{size}"), origin=spider.origin)
@@ -88,6 +109,18 @@ def main(argv: list[str] | None = None) -> None:
             f"{extra:>7} {run.startup:>11.2f} {run.startup / base.startup:>5.2f}x {run.peak_rss:>12.0f} "
             f"{run.peak_rss / base.peak_rss:>5.2f}x {run.requests:>9} {run.requests / base.requests:>5.2f}x "
             f"{run.requests / first.requests:>9.1%} {run.stats.get('newscrawl/incremental/stored_lookups', 0):>8.0f}"
+        )
+    print()
+    print("The same, the site's sitemaps listing the N stored articles too (each current: nothing to fetch)")
+    print(header + f" {'of first':>9} {'lookups':>8} {'time s':>7} {'ratio':>6}")
+    base = listed[stored[0]]
+    for extra, run in listed.items():
+        elapsed = run.stats["elapsed_time_seconds"]
+        print(
+            f"{extra:>7} {run.startup:>11.2f} {run.startup / base.startup:>5.2f}x {run.peak_rss:>12.0f} "
+            f"{run.peak_rss / base.peak_rss:>5.2f}x {run.requests:>9} {run.requests / base.requests:>5.2f}x "
+            f"{run.requests / first.requests:>9.1%} {run.stats.get('newscrawl/incremental/stored_lookups', 0):>8.0f} "
+            f"{elapsed:>7.1f} {elapsed / base.stats['elapsed_time_seconds']:>5.2f}x"
         )
     if not full:
         return

@@ -17,11 +17,13 @@ import argparse
 import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from pymongo import MongoClient
 from pymongo.database import Database
 
+from bench.sitegen import SITEMAP_SIZE
 from newscrawl.storage import bootstrap
 from newscrawl.storage.documents import ArticleWrite, article_fields
 
@@ -29,6 +31,7 @@ from newscrawl.storage.documents import ArticleWrite, article_fields
 NEWEST = datetime(2025, 7, 16, 12, 0, tzinfo=UTC)
 SECTIONS = ("Ελλάδα", "Κύπρος", "Ομογένεια", "World", "Opinion", "English Edition")
 BATCH = 5000
+_URLSET = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
 
 
 def article(n: int, site: str = "iproini", origin: str = "https://www.iproini.com", fetched_from: str = "") -> dict[str, Any]:
@@ -80,6 +83,23 @@ def seed(database: Database[dict[str, Any]], count: int, extra: Sequence[dict[st
     if batch:
         articles.insert_many(batch, ordered=False)
     bootstrap.prepare(database, "articles", "article_versions")
+
+
+def write_sitemaps(root: Path, count: int, origin: str, number: int = 1, size: int = SITEMAP_SIZE) -> list[str]:
+    """Yoast's post sitemaps under *root* (``post-sitemapN.xml``, N from *number*) listing the generated
+    articles 0 to *count* - 1 of *origin*, each with the last-modified time a crawl that stored it has
+    seen (so an incremental crawl skips it), *size* to a file; their names. With them a site lists its
+    whole archive, as WordPress's do."""
+    names = []
+    for start in range(0, count, size):
+        entries = []
+        for n in range(start, min(count, start + size)):
+            fields = article(n, origin=origin)
+            lastmod = (fields["modified_at"] or fields["published_at"]).isoformat()
+            entries.append(f"\t<url>\n\t\t<loc>{fields['url']}</loc>\n\t\t<lastmod>{lastmod}</lastmod>\n\t</url>\n")
+        names.append(name := f"post-sitemap{number + start // size}.xml")
+        (root / name).write_text(_URLSET + "".join(entries) + "</urlset>\n", encoding="utf-8")
+    return names
 
 
 def main(argv: Sequence[str] | None = None) -> None:
