@@ -105,6 +105,9 @@ EXTENSIONS = {
     # A progress line a minute (pages, articles found, stored, unchanged, dead-lettered) instead of Scrapy's.
     "scrapy.extensions.logstats.LogStats": None,
     "newscrawl.progress.Progress": 0,
+    # Scrapy's, without an error when a crawl that failed to open is closed.
+    "scrapy.extensions.corestats.CoreStats": None,
+    "newscrawl.corestats.CoreStats": 0,
 }
 # The console: items are not dumped (Scrapy logs each at DEBUG); -s LOG_FILE=… -s LOG_LEVEL=DEBUG keeps everything.
 LOG_LEVEL = "INFO"

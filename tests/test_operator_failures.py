@@ -18,6 +18,8 @@ from scrapy.settings import Settings
 from newscrawl.commands import ExitStatus
 from newscrawl.storage.copies import copy_database_name, use_copy_database
 from tests.conftest import PROJECT_ROOT, run_scrapy
+from tests.harness import crawl as run
+from tests.sites import FixtureSite
 from tools.fixture_server import FixtureServer
 
 PASSWORD = "s3cret-pw"
@@ -81,6 +83,44 @@ def test_a_malformed_mongo_uri_names_mongo_uri_in_one_line_and_status_1(tmp_path
         ExitStatus.BAD_CONFIGURATION,
         f"ERROR: MongoDB storage misconfigured, not crawling: MONGO_URI is not a usable MongoDB connection string: {cause}",
     )
+
+
+def test_a_data_dir_that_is_a_file_is_one_line_and_status_4(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("not a directory")
+    process = crawl(tmp_path)
+    one_line(
+        process,
+        ExitStatus.STORAGE_UNAVAILABLE,
+        f"ERROR: MongoDB storage unavailable, not crawling: cannot create the embedded store's directory "
+        f"{tmp_path / 'data' / 'mongo'} (Not a directory); set NEWSCRAWL_DATA_DIR to a directory the crawl can write",
+    )
+    assert "[Spidermon]" not in process.stderr
+
+
+def test_a_component_that_fails_to_start_is_one_line_and_status_1(tmp_path: Path) -> None:
+    process = crawl(tmp_path, "-s", 'ITEM_PIPELINES={"no_such_module.Pipeline": 1}')
+    one_line(
+        process,
+        ExitStatus.BAD_CONFIGURATION,
+        "ERROR: Cannot start the crawl of iproini: ModuleNotFoundError: No module named 'no_such_module' "
+        "(-s LOG_FILE=… keeps the traceback)",
+    )
+
+
+class FailsToOpen:
+    def open_spider(self) -> None:
+        raise RuntimeError("cannot open")
+
+
+def test_closing_a_crawl_that_never_opened_raises_nothing_more() -> None:
+    """A component failing while the spider opens: Scrapy closes a crawl that sent no spider_opened."""
+    pipelines = {f"{__name__}.FailsToOpen": 1}
+    result = run(FixtureSite("iproini").spider, {"NEWSCRAWL_STORAGE_ENABLED": False, "ITEM_PIPELINES": pipelines})
+    assert isinstance(result.error, RuntimeError) and str(result.error) == "cannot open"
+    assert result.lines("ERROR") == []
+    assert "INFO newscrawl.monitoring.extension: Monitors not run: the crawl never opened (shutdown)" in result.log
+    assert not any("[Spidermon]" in line for line in result.log)
+    assert result.stat("finish_reason") == "shutdown" and result.stat("finish_time")
 
 
 def test_a_busy_embedded_store_is_one_line_and_status_4(tmp_path: Path) -> None:

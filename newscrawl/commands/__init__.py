@@ -5,10 +5,10 @@ Scrapyd's log tell them apart (docs/operations.md, "Exit codes"):
 
 ==  =================================================================================
 0   the crawl ran to its end and every monitor passed
-1   bad arguments or configuration (an unknown spider or argument, a malformed MONGO_URI)
+1   bad arguments or configuration (an unknown spider or argument, a malformed MONGO_URI), or a component failed to start
 2   the site could not be reached: every entry point failed to connect
 3   the crawl ran to its end but a monitor failed
-4   the storage is unavailable: MongoDB unreachable, credentials refused, the embedded store busy
+4   the storage is unavailable: MongoDB unreachable, credentials refused, the embedded store busy or unwritable
 ==  =================================================================================
 
 Each failure is one line on the console, without a traceback (:mod:`newscrawl.console`).

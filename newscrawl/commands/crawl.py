@@ -11,6 +11,8 @@ jobs through this same command: the status shows in Scrapyd's log
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 
 from scrapy import Spider
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -20,12 +22,17 @@ from newscrawl.commands import BY_FINISH_REASON, ExitStatus, fail, one_line_pars
 from newscrawl.console import install_console, keep_scrapy_off_the_console
 from newscrawl.monitoring.suites import FAILED_STAT
 from newscrawl.news.arguments import BadArguments, arguments_model, parse_arguments
+from newscrawl.storage.errors import StorageUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 class Command(ScrapyCrawlCommand):
     def __init__(self) -> None:
         super().__init__()
         self.crawler: Crawler | None = None
+        #: the error that kept the crawl from starting, if one did
+        self.failure: BaseException | None = None
 
     def long_desc(self) -> str:
         statuses = ", ".join(f"{status.value} {status.name.lower().replace('_', ' ')}" for status in ExitStatus)
@@ -60,9 +67,25 @@ class Command(ScrapyCrawlCommand):
                 parse_arguments(model, opts.spargs)
             except BadArguments as exc:
                 fail(f"Bad argument for {spidercls.name}: {exc}")
-        super().run(args, opts)
-        if self.exitcode == 0 and self.crawler is not None:
+        started = self.crawler_process.crawl(self._create_crawler(spidercls), **opts.spargs)
+        if isinstance(started, asyncio.Future):
+            started.add_done_callback(self.started)
+        self.crawler_process.start()
+        if isinstance(self.failure, StorageUnavailable):
+            self.exitcode = ExitStatus.STORAGE_UNAVAILABLE
+        elif self.failure is not None or self.crawler_process.bootstrap_failed:
+            self.exitcode = ExitStatus.BAD_CONFIGURATION
+        elif self.crawler is not None:
             self.exitcode = self.exit_status(self.crawler)
+
+    def started(self, crawl: asyncio.Future[None]) -> None:
+        """Say in one line why a crawl failed to start, instead of asyncio's "Task exception was never retrieved"."""
+        if crawl.cancelled() or (error := crawl.exception()) is None:
+            return
+        self.failure = error
+        name = self.crawler.spidercls.name if self.crawler is not None else "the spider"
+        cause = f"{type(error).__name__}: {error}".splitlines()[0]
+        logger.error("Cannot start the crawl of %s: %s (-s LOG_FILE=… keeps the traceback)", name, cause, exc_info=error)
 
     @staticmethod
     def exit_status(crawler: Crawler) -> ExitStatus:
