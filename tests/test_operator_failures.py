@@ -161,6 +161,36 @@ def test_bad_arguments_are_refused_before_the_crawl_in_one_line(tmp_path: Path, 
     assert not (tmp_path / "data").exists()
 
 
+@pytest.mark.parametrize(
+    ("setting", "line"),
+    [
+        ("MONGO_TIMEOUT=abc", "ERROR: Bad setting MONGO_TIMEOUT='abc': must be a number"),
+        ("MONGO_DATABASE=bad/name", "ERROR: Bad setting MONGO_DATABASE='bad/name': a database name cannot hold '/'"),
+    ],
+)
+def test_a_bad_setting_is_refused_before_the_crawl_in_one_line(tmp_path: Path, setting: str, line: str) -> None:
+    process = crawl(tmp_path, "-s", setting)
+    one_line(process, ExitStatus.BAD_CONFIGURATION, line)
+    assert "Spider opened" not in process.stderr
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", "iproini", "-a", "sinse=2025-01-01"),
+        ("parse", "--spider", "iproini", "-a", "sinse=2025-01-01", "http://127.0.0.1:9/article/"),
+    ],
+    ids=["check", "parse"],
+)
+def test_check_and_parse_refuse_bad_arguments_in_one_line(tmp_path: Path, command: tuple[str, ...]) -> None:
+    process = run_scrapy(*command, env={"NEWSCRAWL_DATA_DIR": str(tmp_path / "data")}, timeout=60)
+    one_line(
+        process, ExitStatus.BAD_CONFIGURATION, "ERROR: Bad argument for iproini: unknown argument 'sinse'; did you mean 'since'?"
+    )
+    assert "Ran 0 contracts" not in process.stderr and "No response downloaded" not in process.stderr
+
+
 def test_an_unknown_spider_is_one_line(tmp_path: Path) -> None:
     process = run_scrapy("crawl", "iproin", timeout=60)
     one_line(process, ExitStatus.BAD_CONFIGURATION, "Unknown spider 'iproin'; the spiders are harborgazette, iproini")

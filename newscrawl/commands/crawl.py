@@ -1,8 +1,8 @@
 """``scrapy crawl`` with checked arguments, a one-line console and an exit status per outcome.
 
-Before the crawl starts, the spider's arguments are checked against its
-parameter model (:mod:`newscrawl.news.arguments`): a bad one ends the command
-with one line and status 1. After the crawl, the finish reason and the close
+Before the crawl starts, the settings are checked (:mod:`newscrawl.setting_checks`)
+and the spider's arguments against its parameter model (:mod:`newscrawl.news.arguments`):
+a bad one ends the command with one line and status 1. After the crawl, the finish reason and the close
 monitors give the status (the table in :mod:`newscrawl.commands`). Scrapyd runs
 jobs through this same command: the status shows in Scrapyd's log
 (``Process died: exitstatus=3``), though Scrapyd lists the job as finished.
@@ -18,10 +18,19 @@ from scrapy import Spider
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 
-from newscrawl.commands import BY_FINISH_REASON, ExitStatus, fail, one_line_parser_errors, usage_errors_in_one_line
+from newscrawl.commands import (
+    BY_FINISH_REASON,
+    BadConfiguration,
+    ExitStatus,
+    check_arguments,
+    check_settings,
+    fail,
+    load_spider,
+    one_line_parser_errors,
+    usage_errors_in_one_line,
+)
 from newscrawl.console import install_console, keep_scrapy_off_the_console
 from newscrawl.monitoring.suites import FAILED_STAT
-from newscrawl.news.arguments import BadArguments, arguments_model, parse_arguments
 from newscrawl.storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -57,16 +66,12 @@ class Command(ScrapyCrawlCommand):
         install_console(self.settings)
         if len(args) != 1:
             fail("Bad command line: name one spider: `scrapy crawl <name>` (`scrapy list` shows them)")
-        loader = self.crawler_process.spider_loader
         try:
-            spidercls = loader.load(args[0])
-        except KeyError:
-            fail(f"Unknown spider {args[0]!r}; the spiders are {', '.join(sorted(loader.list()))}")
-        if model := arguments_model(spidercls):
-            try:
-                parse_arguments(model, opts.spargs)
-            except BadArguments as exc:
-                fail(f"Bad argument for {spidercls.name}: {exc}")
+            check_settings(self.settings)
+            spidercls = load_spider(self.crawler_process.spider_loader, args[0])
+            check_arguments(spidercls, opts.spargs)
+        except BadConfiguration as exc:
+            fail(str(exc))
         started = self.crawler_process.crawl(self._create_crawler(spidercls), **opts.spargs)
         if isinstance(started, asyncio.Future):
             started.add_done_callback(self.started)
