@@ -57,6 +57,9 @@ DOWNLOADER_MIDDLEWARES = {
     # A gzip or deflate bomb is counted as too_large, not as a bare IgnoreRequest.
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "newscrawl.middlewares.SiteCompressionMiddleware": 590,
+    # A robots.txt that cannot be downloaded is the spider's WARNING (an entry point), not a second ERROR.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawl.middlewares.SiteRobotsTxtMiddleware": 100,
 }
 # The spider's errback logs every failed request in one line, retries included: not Scrapy too.
 RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"

@@ -16,6 +16,7 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawl.commands import ExitStatus
+from newscrawl.commands.crawl import Command as CrawlCommand
 from newscrawl.storage.copies import copy_database_name, use_copy_database
 from tests.conftest import PROJECT_ROOT, run_scrapy
 from tests.harness import crawl as run
@@ -39,10 +40,13 @@ def crawl(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def one_line(process: subprocess.CompletedProcess[str], status: ExitStatus, line: str) -> None:
-    """The exit status, the failure said once in one line, no traceback, no password."""
+    """The exit status, the failure said once in one line (the only ERROR), no traceback, no password."""
     console = process.stdout + process.stderr
     assert process.returncode == status, console[-3000:]
-    assert [text for text in console.splitlines() if line in text] == [next(t for t in console.splitlines() if line in t)]
+    lines = console.splitlines()
+    assert [text for text in lines if line in text] == [next(t for t in lines if line in t)]
+    errors = [text for text in lines if "ERROR:" in text]
+    assert errors == [text for text in lines if line in text and "ERROR:" in line], errors
     for noise in ("Traceback", "Error caught on signal handler", "Task exception was never retrieved", PASSWORD):
         assert noise not in console
 
@@ -58,6 +62,27 @@ def test_an_unreachable_site_is_one_line_and_status_2(tmp_path: Path) -> None:
     assert "Check the network and that the site is up, or the host and port of base_url." in process.stderr
     assert "Closing spider (site_unreachable)" in process.stderr
     assert "[Spidermon]" not in process.stderr  # nothing to judge
+
+
+def test_a_site_whose_name_does_not_resolve_is_unreachable_in_one_error_line() -> None:
+    """In process: the exit status of the crawl, its one ERROR line, robots.txt's failure said once (a WARNING)."""
+    result = run(FixtureSite("iproini").spider, {"NEWSCRAWL_STORAGE_ENABLED": False}, base_url="http://nonexistent.invalid")
+    assert CrawlCommand.exit_status(result.crawler) == ExitStatus.SITE_UNREACHABLE
+    (error,) = result.lines("ERROR")
+    assert error.startswith(
+        "ERROR newscrawl.news.spider: Cannot reach iproini at http://nonexistent.invalid: all 3 entry points failed to "
+        "connect (CannotResolveHostError: "
+    )
+    assert result.stat("log_count/ERROR") == 1
+    robots = [
+        line for line in result.log if "nonexistent.invalid/robots.txt" in line or "<GET http://nonexistent.invalid/>" in line
+    ]
+    assert robots == [  # Scrapy's robots.txt middleware at DEBUG: in LOG_FILE, not on the console
+        "DEBUG scrapy.downloadermiddlewares.robotstxt: Error downloading <GET http://nonexistent.invalid/>: "
+        "DNS lookup failed: no results for hostname lookup: nonexistent.invalid.",
+        "WARNING newscrawl.news.spider: Request failed: http://nonexistent.invalid/robots.txt "
+        "(CannotResolveHostError, after 2 retries)",
+    ]
 
 
 def test_unavailable_storage_is_one_line_and_status_4(tmp_path: Path) -> None:
