@@ -8,7 +8,7 @@ import sys
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from newscrawl.console import ConsoleFormatter
+from newscrawl.console import ConsoleFormatter, ConsoleHandler
 from newscrawl.progress import Progress
 
 
@@ -47,3 +47,23 @@ def test_the_progress_line_sums_the_stats_and_gives_rates_per_minute() -> None:
     )
     crawler.stats.inc_value("response_received_count", 5)
     assert progress.line().startswith("Progress: 45 pages (10/min), 12 articles found (0/min): ")
+
+
+def test_scrapys_listings_reach_the_console_at_debug_only() -> None:
+    def shown(level: int, name: str, message: str) -> bool:
+        handler = ConsoleHandler(sys.stderr)
+        handler.setLevel(level)
+        return handler.filter(logging.LogRecord(name, logging.INFO, __file__, 1, message, None, None))
+
+    listings = [
+        ("scrapy.addons", "Enabled addons:\n%(addons)s"),
+        ("scrapy.middleware", "Enabled %(componentname)ss:\n%(enabledlist)s"),
+        ("scrapy.crawler", "Overridden settings:\n%(settings)r"),
+        ("scrapy.statscollectors", "Dumping Scrapy stats:\n%(stats)s"),
+        ("scrapy-playwright", "Closing download handler"),
+    ]
+    for name, message in listings:
+        assert not shown(logging.INFO, name, message)
+        assert shown(logging.DEBUG, name, message)
+    assert shown(logging.INFO, "scrapy.core.engine", "Spider closed (%(reason)s)")
+    assert shown(logging.INFO, "newscrawl.monitoring.actions", "Enabled monitors are all passing")  # another logger
