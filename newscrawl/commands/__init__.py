@@ -116,6 +116,13 @@ def usage_errors_in_one_line() -> Iterator[None]:
         bad_command_line(str(exc) or "see --help")
 
 
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free one) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: 0 (any free one) to 65535")
+    return int(text)
+
+
 def one_line_parser_errors(parser: argparse.ArgumentParser) -> None:
     """argparse's own errors (``-a`` without a value) likewise: one line, status 1 (argparse would exit 2)."""
     parser.error = bad_command_line  # type: ignore[method-assign]
