@@ -98,6 +98,9 @@ def test_the_offline_demo_runs_as_written(tmp_path: Path) -> None:
         # the summary, then the feed written and "Spider closed"; Scrapy's listings only at DEBUG
         assert " INFO: Run of iproini passed all 13 monitors" in console[-3]
         assert console[-1].endswith(" [scrapy.core.engine] INFO: Spider closed (finished)")
+        assert [
+            re.fullmatch(r"iproini-\d{8}T\d{6}Z\.txt", path.name) is not None for path in (tmp_path / "reports").iterdir()
+        ] == [True]  # where the README says the demo's report stays
         assert not [line for line in console if " DEBUG: " in line or "Traceback" in line]
         store = EmbeddedServer(tmp_path / "mongo")
         client: MongoClient[dict[str, Any]] = MongoClient(store.start())
