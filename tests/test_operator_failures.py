@@ -167,34 +167,25 @@ def test_a_busy_embedded_store_is_one_line_and_status_4(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("argument", "line"),
+    ("option", "value", "line"),
     [
-        ("sinse=2025-01-01", "ERROR: Bad argument for iproini: unknown argument 'sinse'; did you mean 'since'?"),
-        ("since=notadate", "ERROR: Bad argument for iproini: since='notadate' must be a date like 2025-07-01"),
-        ("full=maybe", "ERROR: Bad argument for iproini: full='maybe' must be 1 or 0 (or true/false, yes/no)"),
+        ("-a", "sinse=2025-01-01", "ERROR: Bad argument for iproini: unknown argument 'sinse'; did you mean 'since'?"),
+        ("-a", "since=notadate", "ERROR: Bad argument for iproini: since='notadate' must be a date like 2025-07-01"),
+        ("-a", "full=maybe", "ERROR: Bad argument for iproini: full='maybe' must be 1 or 0 (or true/false, yes/no)"),
         (
+            "-a",
             "base_url=http://127.0.0.1:8000/x/",
             "ERROR: Bad argument for iproini: base_url='http://127.0.0.1:8000/x/' must be an origin",
         ),
-        ("nothing", "Bad command line: Invalid -a value, use -a NAME=VALUE"),
+        ("-a", "nothing", "Bad command line: Invalid -a value, use -a NAME=VALUE"),
+        ("-s", "MONGO_TIMEOUT=abc", "ERROR: Bad setting MONGO_TIMEOUT='abc': must be a number"),
+        ("-s", "MONGO_DATABASE=bad/name", "ERROR: Bad setting MONGO_DATABASE='bad/name': a database name cannot hold '/'"),
     ],
 )
-def test_bad_arguments_are_refused_before_the_crawl_in_one_line(tmp_path: Path, argument: str, line: str) -> None:
-    process = crawl(tmp_path, "-a", argument)
-    one_line(process, ExitStatus.BAD_CONFIGURATION, line)
-    assert "Spider opened" not in process.stderr
-    assert not (tmp_path / "data").exists()
-
-
-@pytest.mark.parametrize(
-    ("setting", "line"),
-    [
-        ("MONGO_TIMEOUT=abc", "ERROR: Bad setting MONGO_TIMEOUT='abc': must be a number"),
-        ("MONGO_DATABASE=bad/name", "ERROR: Bad setting MONGO_DATABASE='bad/name': a database name cannot hold '/'"),
-    ],
-)
-def test_a_bad_setting_is_refused_before_the_crawl_in_one_line(tmp_path: Path, setting: str, line: str) -> None:
-    process = crawl(tmp_path, "-s", setting)
+def test_bad_arguments_and_settings_are_refused_before_the_crawl_in_one_line(
+    tmp_path: Path, option: str, value: str, line: str
+) -> None:
+    process = crawl(tmp_path, option, value)
     one_line(process, ExitStatus.BAD_CONFIGURATION, line)
     assert "Spider opened" not in process.stderr
     assert not (tmp_path / "data").exists()
