@@ -45,12 +45,17 @@ def bad_setting(settings: BaseSettings) -> str | None:
 
 
 def _reads(settings: BaseSettings, name: str, default: Any) -> bool:
-    read: Callable[[str], Any] = settings.getbool if isinstance(default, bool) else settings.getfloat
-    try:
-        read(name)
-    except (ValueError, TypeError):
-        return False
-    return True
+    # Scrapy writes some switches as numbers (TELNETCONSOLE_ENABLED = 1): a number's setting may be a switch too.
+    readers: list[Callable[[str], Any]] = (
+        [settings.getbool] if isinstance(default, bool) else [settings.getfloat, settings.getbool]
+    )
+    for read in readers:
+        try:
+            read(name)
+        except (ValueError, TypeError):
+            continue
+        return True
+    return False
 
 
 def _problem(setting: Setting, settings: BaseSettings) -> str | None:

@@ -46,7 +46,7 @@ def one_line(process: subprocess.CompletedProcess[str], status: ExitStatus, line
     lines = console.splitlines()
     assert [text for text in lines if line in text] == [next(t for t in lines if line in t)]
     errors = [text for text in lines if "ERROR:" in text]
-    assert errors == [text for text in lines if line in text and "ERROR:" in line], errors
+    assert errors == [text for text in lines if line in text and "ERROR:" in text], errors
     for noise in ("Traceback", "Error caught on signal handler", "Task exception was never retrieved", PASSWORD):
         assert noise not in console
 

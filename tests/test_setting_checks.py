@@ -79,6 +79,7 @@ def test_a_value_that_cannot_be_used_is_named(name: str, value: object, line: st
         ("NEWSCRAWL_COPY_DATABASE", None),
         ("DOWNLOAD_DELAY", "0.5"),  # an int default (0) read as a number
         ("CONCURRENT_REQUESTS", "8"),
+        ("TELNETCONSOLE_ENABLED", "True"),  # a switch Scrapy's defaults write as 1
     ],
 )
 def test_a_usable_value_passes(name: str, value: object) -> None:
