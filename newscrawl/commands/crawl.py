@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import logging
 
-from scrapy import Spider
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 
@@ -57,10 +56,6 @@ class Command(ScrapyCrawlCommand):
         assert self.settings is not None
         keep_scrapy_off_the_console(self.settings)
 
-    def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
-        self.crawler = super()._create_crawler(spidercls)
-        return self.crawler
-
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None and self.crawler_process is not None
         install_console(self.settings)
@@ -72,9 +67,10 @@ class Command(ScrapyCrawlCommand):
             check_arguments(spidercls, opts.spargs)
         except BadConfiguration as exc:
             fail(str(exc))
-        started = self.crawler_process.crawl(self._create_crawler(spidercls), **opts.spargs)
-        if isinstance(started, asyncio.Future):
-            started.add_done_callback(self.started)
+        self.crawler = self._create_crawler(spidercls)
+        crawl = self.crawler_process.crawl(self.crawler, **opts.spargs)
+        if isinstance(crawl, asyncio.Future):  # the asyncio reactor's (settings.py); a Deferred otherwise
+            crawl.add_done_callback(self.say_why_it_failed)
         self.crawler_process.start()
         if isinstance(self.failure, StorageUnavailable):
             self.exitcode = ExitStatus.STORAGE_UNAVAILABLE
@@ -83,7 +79,7 @@ class Command(ScrapyCrawlCommand):
         elif self.crawler is not None:
             self.exitcode = self.exit_status(self.crawler)
 
-    def started(self, crawl: asyncio.Future[None]) -> None:
+    def say_why_it_failed(self, crawl: asyncio.Future[None]) -> None:
         """Say in one line why a crawl failed to start, instead of asyncio's "Task exception was never retrieved"."""
         if crawl.cancelled() or (error := crawl.exception()) is None:
             return
