@@ -16,6 +16,7 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawl.commands import ExitStatus
+from newscrawl.commands.check import exception_lines
 from newscrawl.commands.crawl import Command as CrawlCommand
 from newscrawl.storage.copies import copy_database_name, use_copy_database
 from tests.conftest import PROJECT_ROOT, run_scrapy
@@ -231,6 +232,34 @@ def test_check_fails_when_the_sample_article_is_not_one(tmp_path: Path) -> None:
         check = run_scrapy("check", "harborgazette", "-a", f"base_url={site.url}", timeout=60)
     assert check.returncode == 1
     assert "FAILED" in check.stderr
+
+
+def test_check_against_an_unreachable_copy_says_so_in_one_line() -> None:
+    origin = f"http://127.0.0.1:{closed_port()}"
+    check = run_scrapy("check", "iproini", "-a", f"base_url={origin}", "-s", "AUTOTHROTTLE_ENABLED=False", timeout=60)
+    assert check.returncode == 1
+    report = check.stderr.splitlines()
+    assert report[2:5] == [
+        "ERROR: [iproini] parse (errback)",
+        "-" * 70,
+        "scrapy.exceptions.DownloadConnectionRefusedError: Connection was refused by other side: 111: Connection refused.",
+    ]
+    assert report[-1] == "FAILED (errors=1)"
+    assert "Traceback" not in check.stderr
+
+
+def test_check_cuts_each_failure_to_its_exception() -> None:
+    report = "\n".join([
+        "F", "=" * 70, "FAIL: [iproini] parse (@article)", "-" * 70,
+        "Traceback (most recent call last):", '  File "x.py", line 1, in f', "    raise", "ValueError: inner", "",
+        "The above exception was the direct cause of the following exception:", "",
+        "Traceback (most recent call last):", '  File "y.py", line 2, in g', "AssertionError: title is empty", "",
+        "-" * 70, "Ran 1 contract in 0.1s", "", "FAILED (failures=1)",
+    ])  # fmt: skip
+    assert exception_lines(report).splitlines() == [
+        "F", "=" * 70, "FAIL: [iproini] parse (@article)", "-" * 70, "AssertionError: title is empty", "",
+        "-" * 70, "Ran 1 contract in 0.1s", "", "FAILED (failures=1)",
+    ]  # fmt: skip
 
 
 def test_a_copy_gets_a_database_of_its_own_unless_the_command_line_names_one() -> None:
