@@ -9,7 +9,11 @@ commands keep Scrapy's log file as it is (every record, tracebacks included, at
 
 Either way a record is one line on the console: an exception becomes
 ``(ExceptionName: message)`` after the message, and a traceback written into a
-message is cut off. Set ``LOG_FILE`` (and ``LOG_LEVEL=DEBUG``) for the detail.
+message is cut off. Scrapy's listings (the enabled components, the overridden
+settings, the stats dump) and the browser handler's closing show on the console
+only at ``LOG_LEVEL=DEBUG``; they stay in ``LOG_FILE``. A crawl's console thus
+ends with the run's summary line, the feeds it wrote and "Spider closed". Set
+``LOG_FILE`` (and ``LOG_LEVEL=DEBUG``) for the detail.
 """
 
 from __future__ import annotations
@@ -39,8 +43,25 @@ class ConsoleFormatter(logging.Formatter):
         return super().format(line)
 
 
+#: (logger, start of the message) of records for the log file, shown on the console at DEBUG only
+DETAIL = (
+    ("scrapy.addons", "Enabled addons:"),
+    ("scrapy.middleware", "Enabled "),
+    ("scrapy.crawler", "Overridden settings:"),
+    ("scrapy.statscollectors", "Dumping Scrapy stats:"),
+    ("scrapy-playwright", "Closing download handler"),
+)
+
+
+def is_detail(record: logging.LogRecord) -> bool:
+    return any(record.name == name and str(record.msg).startswith(start) for name, start in DETAIL)
+
+
 class ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """The console handler the project's commands install; one per process."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return (self.level <= logging.DEBUG or not is_detail(record)) and bool(super().filter(record))
 
 
 def keep_scrapy_off_the_console(settings: BaseSettings) -> None:

@@ -35,6 +35,13 @@ class Setting:
     from_env: bool = False
     #: the section of the settings reference
     group: str = "Crawl"
+    #: the least value of a number, and the value it must be more than; checked before a command runs
+    minimum: float | None = None
+    exclusive_minimum: float | None = None
+    #: the greatest value of a number
+    maximum: float | None = None
+    #: what the value names in MongoDB, checked as such: "database" or "collection"
+    names: str | None = None
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -56,21 +63,54 @@ SETTINGS: tuple[Setting, ...] = (
         from_env=True,
         group="Storage",
     ),
-    Setting("MONGO_DATABASE", "newscrawl", "Database of the articles, their versions and the run history.", True, "Storage"),
+    Setting(
+        "MONGO_DATABASE",
+        "newscrawl",
+        "Database of the articles, their versions and the run history.",
+        True,
+        "Storage",
+        names="database",
+    ),
     Setting(
         "NEWSCRAWL_COPY_DATABASE",
         None,
         "Database of a crawl of a copy of the site (`-a base_url`) when `-s MONGO_DATABASE` names none. "
         "Unset: `<MONGO_DATABASE>_copy_<host>_<port>`.",
         group="Storage",
+        names="database",
     ),
-    Setting("MONGO_COLLECTION", "articles", "Collection of the articles.", True, "Storage"),
-    Setting("MONGO_VERSIONS_COLLECTION", "article_versions", "Collection of the replaced versions of articles.", True, "Storage"),
-    Setting("MONGO_BATCH_SIZE", 100, "Articles per bulk write.", True, "Storage"),
-    Setting("MONGO_FLUSH_INTERVAL", 5.0, "Seconds an article may wait in the buffer before it is written.", True, "Storage"),
-    Setting("MONGO_TIMEOUT", 10.0, "Seconds to select a server, connect, or wait for an answer.", True, "Storage"),
-    Setting("MONGO_RETRY_ATTEMPTS", 3, "Tries of a failing batch before it goes to the dead-letter file.", True, "Storage"),
-    Setting("MONGO_RETRY_BACKOFF", 0.5, "Seconds before the first retry of a batch, doubled for each next one.", True, "Storage"),
+    Setting("MONGO_COLLECTION", "articles", "Collection of the articles.", True, "Storage", names="collection"),
+    Setting(
+        "MONGO_VERSIONS_COLLECTION",
+        "article_versions",
+        "Collection of the replaced versions of articles.",
+        True,
+        "Storage",
+        names="collection",
+    ),
+    Setting("MONGO_BATCH_SIZE", 100, "Articles per bulk write.", True, "Storage", minimum=1),
+    Setting(
+        "MONGO_FLUSH_INTERVAL",
+        5.0,
+        "Seconds an article may wait in the buffer before it is written.",
+        True,
+        "Storage",
+        exclusive_minimum=0,
+    ),
+    Setting(
+        "MONGO_TIMEOUT", 10.0, "Seconds to select a server, connect, or wait for an answer.", True, "Storage", exclusive_minimum=0
+    ),
+    Setting(
+        "MONGO_RETRY_ATTEMPTS", 3, "Tries of a failing batch before it goes to the dead-letter file.", True, "Storage", minimum=1
+    ),
+    Setting(
+        "MONGO_RETRY_BACKOFF",
+        0.5,
+        "Seconds before the first retry of a batch, doubled for each next one.",
+        True,
+        "Storage",
+        minimum=0,
+    ),
     Setting(
         "NEWSCRAWL_DATA_DIR",
         str(DATA_ROOT / ".data"),
@@ -79,21 +119,31 @@ SETTINGS: tuple[Setting, ...] = (
         group="Storage",
     ),
     # --- crawl --------------------------------------------------------------------------
-    Setting("NEWSCRAWL_MIN_BODY_WORDS", 10, "Articles with fewer words in their body are stubs: dropped (`dropped/short_body`)."),
     Setting(
-        "NEWSCRAWL_RETRY_AFTER_MAX", 60.0, "Longest `Retry-After` (seconds) waited for; a longer one is not retried this run."
+        "NEWSCRAWL_MIN_BODY_WORDS",
+        10,
+        "Articles with fewer words in their body are stubs: dropped (`dropped/short_body`).",
+        minimum=0,
+    ),
+    Setting(
+        "NEWSCRAWL_RETRY_AFTER_MAX",
+        60.0,
+        "Longest `Retry-After` (seconds) waited for; a longer one is not retried this run.",
+        minimum=0,
     ),
     Setting(
         "NEWSCRAWL_TIMEOUT_RETRIES",
         1,
         "Retries of a request that timed out (`DOWNLOAD_TIMEOUT`), at most `RETRY_TIMES`: a page that never ends "
         "costs that many more timeouts.",
+        minimum=0,
     ),
     Setting(
         "NEWSCRAWL_MAX_LINKS_PER_PAGE",
         500,
         "New links followed from one page (not a sitemap): to articles, then to further pages and sections; "
         "the rest are counted (`links/ignored/over_page_cap`).",
+        minimum=0,
     ),
     # --- rendering ----------------------------------------------------------------------
     Setting(
@@ -108,6 +158,7 @@ SETTINGS: tuple[Setting, ...] = (
         10.0,
         'Seconds a render waits for content a script inserts, and for each "Load more".',
         group="Rendering",
+        exclusive_minimum=0,
     ),
     # --- validation and monitors --------------------------------------------------------
     Setting(
@@ -121,12 +172,14 @@ SETTINGS: tuple[Setting, ...] = (
         0,
         "Schema errors (dropped or flagged articles) a run may have.",
         group="Data quality",
+        minimum=0,
     ),
     Setting(
         "NEWSCRAWL_MONITOR_MIN_ARTICLES",
         1,
         "Articles a run must see (found, or linked and already stored); set a site's floor in its `custom_settings`.",
         group="Data quality",
+        minimum=0,
     ),
     Setting(
         "NEWSCRAWL_MONITOR_FIELD_COVERAGE",
@@ -139,38 +192,59 @@ SETTINGS: tuple[Setting, ...] = (
         10,
         "Coverage is judged only on runs that found this many articles.",
         group="Data quality",
+        minimum=0,
     ),
     Setting(
         "NEWSCRAWL_MONITOR_MAX_RENDER_FAILURES",
         0,
         "Pages that needed the browser and could not be rendered.",
         group="Data quality",
+        minimum=0,
     ),
-    Setting("NEWSCRAWL_MONITOR_MAX_DEAD_LETTERS", 0, "Articles a run may send to the dead-letter file.", group="Data quality"),
+    Setting(
+        "NEWSCRAWL_MONITOR_MAX_DEAD_LETTERS",
+        0,
+        "Articles a run may send to the dead-letter file.",
+        group="Data quality",
+        minimum=0,
+    ),
     Setting(
         "NEWSCRAWL_MONITOR_MAX_FALLBACK_SHARE",
         0.1,
         "Largest share of the articles read by the fallback extractor, the theme's layout not matching them (a redesign).",
         group="Data quality",
+        minimum=0,
+        maximum=1,
     ),
-    Setting("NEWSCRAWL_RUNS_COLLECTION", "runs", "Collection (in `MONGO_DATABASE`) of the run history.", group="Data quality"),
+    Setting(
+        "NEWSCRAWL_RUNS_COLLECTION",
+        "runs",
+        "Collection (in `MONGO_DATABASE`) of the run history.",
+        group="Data quality",
+        names="collection",
+    ),
     Setting(
         "NEWSCRAWL_MONITOR_HISTORY_RUNS",
         5,
         "Previous passing runs of the same spider and kind that form the baseline.",
         group="Data quality",
+        minimum=1,
     ),
     Setting(
         "NEWSCRAWL_MONITOR_MAX_ARTICLE_DROP",
         0.5,
         "Largest fall of the articles seen against the baseline's median (a share).",
         group="Data quality",
+        minimum=0,
+        maximum=1,
     ),
     Setting(
         "NEWSCRAWL_MONITOR_MAX_COVERAGE_DROP",
         0.2,
         "Largest fall of a field's coverage against the baseline (0.2 = 20 points).",
         group="Data quality",
+        minimum=0,
+        maximum=1,
     ),
     Setting(
         "NEWSCRAWL_MONITOR_FAILED_ACTIONS",

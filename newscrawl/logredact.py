@@ -35,12 +35,17 @@ def uri_password(uri: str) -> str | None:
     """The password of a connection string, found even in one no parser accepts (``mongodb//u:p@h/``).
 
     Whatever stands between the first ``:`` of the userinfo and its last ``@``
-    (before any query string) is taken for the password.
+    (before any query string) is taken for the password. Without an ``@``, a
+    host's "port" that is no number is taken for one (``mongodb://user:secret/db``).
     """
     rest = uri.split("//", 1)[-1].split("?", 1)[0]
     userinfo, at, _host = rest.rpartition("@")
+    if not at:
+        hosts = rest.split("/", 1)[0].split(",")
+        ports = [host.rpartition(":")[2] for host in hosts if ":" in host and not host.endswith("]")]
+        return next((port for port in ports if port and not port.isdigit()), None)
     _user, colon, password = userinfo.partition(":")
-    return password if at and colon and password else None
+    return password if colon and password else None
 
 
 def redact_uri(text: str, uri: str) -> str:

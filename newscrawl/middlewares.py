@@ -11,6 +11,8 @@ against hostile servers.
   origin or never end, and tells the site's URLs which way it writes the trailing slash.
 * :class:`SiteCompressionMiddleware` names a body that decompresses beyond
   ``DOWNLOAD_MAXSIZE`` (a gzip or deflate bomb).
+* :class:`SiteRobotsTxtMiddleware` logs a robots.txt it cannot download at DEBUG:
+  the spider says so itself.
 
 Each replaces Scrapy's own at the same place in ``DOWNLOADER_MIDDLEWARES``. What
 they give up on reaches the request's errback as a :class:`BadResponse` whose
@@ -30,6 +32,7 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.settings import BaseSettings
@@ -253,3 +256,27 @@ class SiteCompressionMiddleware(HttpCompressionMiddleware):
             return super().process_response(request, response)
         except IgnoreRequest as exc:  # the only one it raises: decompressed beyond DOWNLOAD_MAXSIZE
             raise TooLarge(str(exc)) from exc
+
+
+class RobotsTxtErrorsAtDebug(logging.Filter):
+    """Scrapy's "Error downloading <GET …>" when robots.txt cannot be fetched, lowered to DEBUG.
+
+    The spider requests robots.txt itself, as an entry point: a failure is a WARNING of
+    its own, and a site whose every entry point fails is the one ERROR line that says
+    so. Scrapy's line, with its traceback, would be a second ERROR for the same cause.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.ERROR and str(record.msg).startswith("Error downloading"):
+            record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
+        return True
+
+
+class SiteRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, whose download errors are logged at DEBUG (:class:`RobotsTxtErrorsAtDebug`)."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        scrapy_logger = logging.getLogger(RobotsTxtMiddleware.__module__)
+        if not any(isinstance(existing, RobotsTxtErrorsAtDebug) for existing in scrapy_logger.filters):
+            scrapy_logger.addFilter(RobotsTxtErrorsAtDebug())

@@ -1,9 +1,9 @@
 """A progress line every ``LOGSTATS_INTERVAL`` seconds (60), in place of Scrapy's LogStats.
 
-``Progress: 1200 pages (80/min), 410 articles found (30/min): 380 stored, 20 unchanged,
-900 skipped as already stored, 0 dead-lettered`` — what an operator watching a
-long crawl wants to know. The run's summary line at the end says the same of the
-whole run, as its report does.
+``Progress: 1200 pages (80/min), 410 articles found (30/min): 400 stored (360 new, 20 updated,
+20 unchanged), 0 dead-lettered; 900 skipped as already stored`` — what an operator watching a
+long crawl wants to know. The storage counts are the summary's (:class:`StorageCounts`): the
+run's summary line at the end says the same of the whole run, in the same words, as its report does.
 """
 
 from __future__ import annotations
@@ -16,15 +16,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-logger = logging.getLogger(__name__)
+from newscrawl.monitoring.summary import SKIPPED_STORED_STAT, StorageCounts
 
-#: (words, stats summed) of the line after the article count
-COUNTS = (
-    ("stored", ("newscrawl/mongo/inserted", "newscrawl/mongo/updated")),
-    ("unchanged", ("newscrawl/mongo/unchanged",)),
-    ("skipped as already stored", ("newscrawl/incremental/skipped_stored",)),
-    ("dead-lettered", ("newscrawl/mongo/deadletter_count",)),
-)
+logger = logging.getLogger(__name__)
 
 
 class Progress:
@@ -59,8 +53,12 @@ class Progress:
         per_minute = 60 / self.interval
         page_rate, found_rate = (pages - self.last[0]) * per_minute, (found - self.last[1]) * per_minute
         self.last = (pages, found)
-        counts = ", ".join(f"{sum(value(key, 0) for key in keys)} {words}" for words, keys in COUNTS)
-        return f"Progress: {pages} pages ({page_rate:.0f}/min), {found} articles found ({found_rate:.0f}/min): {counts}"
+        storage = StorageCounts.from_stats(self.crawler.stats.get_stats()).describe()
+        skipped = value(SKIPPED_STORED_STAT, 0)
+        return (
+            f"Progress: {pages} pages ({page_rate:.0f}/min), {found} articles found ({found_rate:.0f}/min): "
+            f"{storage}; {skipped} skipped as already stored"
+        )
 
     def log(self) -> None:
         logger.info(self.line())

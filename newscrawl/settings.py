@@ -57,6 +57,9 @@ DOWNLOADER_MIDDLEWARES = {
     # A gzip or deflate bomb is counted as too_large, not as a bare IgnoreRequest.
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "newscrawl.middlewares.SiteCompressionMiddleware": 590,
+    # A robots.txt that cannot be downloaded is the spider's WARNING (an entry point), not a second ERROR.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawl.middlewares.SiteRobotsTxtMiddleware": 100,
 }
 # The spider's errback logs every failed request in one line, retries included: not Scrapy too.
 RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
@@ -105,6 +108,9 @@ EXTENSIONS = {
     # A progress line a minute (pages, articles found, stored, unchanged, dead-lettered) instead of Scrapy's.
     "scrapy.extensions.logstats.LogStats": None,
     "newscrawl.progress.Progress": 0,
+    # Scrapy's, without an error when a crawl that failed to open is closed.
+    "scrapy.extensions.corestats.CoreStats": None,
+    "newscrawl.corestats.CoreStats": 0,
 }
 # The console: items are not dumped (Scrapy logs each at DEBUG); -s LOG_FILE=… -s LOG_LEVEL=DEBUG keeps everything.
 LOG_LEVEL = "INFO"

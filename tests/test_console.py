@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 import sys
 
+from scrapy.extensions.logstats import LogStats
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from newscrawl.console import ConsoleFormatter
+from newscrawl.console import ConsoleFormatter, ConsoleHandler
 from newscrawl.progress import Progress
+from tests.harness import unstarted_spider
+from tests.sites import FixtureSite
 
 
 def record(message: str, exc_info: object = None) -> logging.LogRecord:
@@ -43,7 +46,34 @@ def test_the_progress_line_sums_the_stats_and_gives_rates_per_minute() -> None:
     progress = Progress(crawler, 30)
     assert progress.line() == (
         "Progress: 40 pages (80/min), 12 articles found (24/min): "
-        "10 stored, 2 unchanged, 30 skipped as already stored, 0 dead-lettered"
+        "12 stored (8 new, 2 updated, 2 unchanged), 0 dead-lettered; 30 skipped as already stored"
     )
     crawler.stats.inc_value("response_received_count", 5)
     assert progress.line().startswith("Progress: 45 pages (10/min), 12 articles found (0/min): ")
+
+
+def test_scrapys_listings_reach_the_console_at_debug_only() -> None:
+    def shown(level: int, name: str, message: str) -> bool:
+        handler = ConsoleHandler(sys.stderr)
+        handler.setLevel(level)
+        return handler.filter(logging.LogRecord(name, logging.INFO, __file__, 1, message, None, None))
+
+    listings = [
+        ("scrapy.addons", "Enabled addons:\n%(addons)s"),
+        ("scrapy.middleware", "Enabled %(componentname)ss:\n%(enabledlist)s"),
+        ("scrapy.crawler", "Overridden settings:\n%(settings)r"),
+        ("scrapy.statscollectors", "Dumping Scrapy stats:\n%(stats)s"),
+        ("scrapy-playwright", "Closing download handler"),
+    ]
+    for name, message in listings:
+        assert not shown(logging.INFO, name, message)
+        assert shown(logging.DEBUG, name, message)
+    assert shown(logging.INFO, "scrapy.core.engine", "Spider closed (%(reason)s)")
+    assert shown(logging.INFO, "newscrawl.monitoring.actions", "Enabled monitors are all passing")  # another logger
+
+
+def test_a_crawl_logs_progress_in_place_of_scrapys_log_stats() -> None:
+    crawler = unstarted_spider(FixtureSite("iproini").spider, {"NEWSCRAWL_STORAGE_ENABLED": False}).crawler
+    progress = crawler.get_extension(Progress)
+    assert progress is not None and progress.interval == 60
+    assert crawler.get_extension(LogStats) is None

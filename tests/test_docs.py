@@ -100,7 +100,13 @@ def test_the_offline_demo_runs_as_written(tmp_path: Path) -> None:
             " INFO: Crawling a copy of iproini at http://127.0.0.1:8089: storing into database newscrawl_copy_127_0_0_1_8089, "
             in console[0]
         )
-        assert any(" INFO: Run of iproini passed all 13 monitors" in line for line in console)
+        assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[", line) for line in console), console  # a line a record
+        # the summary, then the feed written and "Spider closed"; Scrapy's listings only at DEBUG
+        assert " INFO: Run of iproini passed all 13 monitors" in console[-3]
+        assert console[-1].endswith(" [scrapy.core.engine] INFO: Spider closed (finished)")
+        assert [
+            re.fullmatch(r"iproini-\d{8}T\d{6}Z\.txt", path.name) is not None for path in (tmp_path / "reports").iterdir()
+        ] == [True]  # where the README says the demo's report stays
         assert not [line for line in console if " DEBUG: " in line or "Traceback" in line]
         store = EmbeddedServer(tmp_path / "mongo")
         client: MongoClient[dict[str, Any]] = MongoClient(store.start())

@@ -110,6 +110,7 @@ def test_a_theme_change_is_read_by_the_fallback_and_fails_its_monitor(
         process = run_scrapy(
             "crawl", "iproini", "-a", f"base_url={server.url}", "-a", "full=0",
             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"MONGO_DATABASE={mongo_db.name}",
+            "-s", "LOG_LEVEL=DEBUG",  # for the stats dump, on the console at DEBUG only
             env={"MONGO_URI": mongo_uri, "NEWSCRAWL_DATA_DIR": str(tmp_path)},
         )  # fmt: skip
         fetched = Counter(unquote(path) for path in server.requests)

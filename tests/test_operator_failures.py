@@ -16,8 +16,12 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawl.commands import ExitStatus
+from newscrawl.commands.check import exception_lines
+from newscrawl.commands.crawl import Command as CrawlCommand
 from newscrawl.storage.copies import copy_database_name, use_copy_database
 from tests.conftest import PROJECT_ROOT, run_scrapy
+from tests.harness import crawl as run
+from tests.sites import FixtureSite
 from tools.fixture_server import FixtureServer
 
 PASSWORD = "s3cret-pw"
@@ -37,10 +41,13 @@ def crawl(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def one_line(process: subprocess.CompletedProcess[str], status: ExitStatus, line: str) -> None:
-    """The exit status, the failure said once in one line, no traceback, no password."""
+    """The exit status, the failure said once in one line (the only ERROR), no traceback, no password."""
     console = process.stdout + process.stderr
     assert process.returncode == status, console[-3000:]
-    assert [text for text in console.splitlines() if line in text] == [next(t for t in console.splitlines() if line in t)]
+    lines = console.splitlines()
+    assert [text for text in lines if line in text] == [next(t for t in lines if line in t)]
+    errors = [text for text in lines if "ERROR:" in text]
+    assert errors == [text for text in lines if line in text and "ERROR:" in text], errors
     for noise in ("Traceback", "Error caught on signal handler", "Task exception was never retrieved", PASSWORD):
         assert noise not in console
 
@@ -56,6 +63,27 @@ def test_an_unreachable_site_is_one_line_and_status_2(tmp_path: Path) -> None:
     assert "Check the network and that the site is up, or the host and port of base_url." in process.stderr
     assert "Closing spider (site_unreachable)" in process.stderr
     assert "[Spidermon]" not in process.stderr  # nothing to judge
+
+
+def test_a_site_whose_name_does_not_resolve_is_unreachable_in_one_error_line() -> None:
+    """In process: the exit status of the crawl, its one ERROR line, robots.txt's failure said once (a WARNING)."""
+    result = run(FixtureSite("iproini").spider, {"NEWSCRAWL_STORAGE_ENABLED": False}, base_url="http://nonexistent.invalid")
+    assert CrawlCommand.exit_status(result.crawler) == ExitStatus.SITE_UNREACHABLE
+    (error,) = result.lines("ERROR")
+    assert error.startswith(
+        "ERROR newscrawl.news.spider: Cannot reach iproini at http://nonexistent.invalid: all 3 entry points failed to "
+        "connect (CannotResolveHostError: "
+    )
+    assert result.stat("log_count/ERROR") == 1
+    robots = [
+        line for line in result.log if "nonexistent.invalid/robots.txt" in line or "<GET http://nonexistent.invalid/>" in line
+    ]
+    assert robots == [  # Scrapy's robots.txt middleware at DEBUG: in LOG_FILE, not on the console
+        "DEBUG scrapy.downloadermiddlewares.robotstxt: Error downloading <GET http://nonexistent.invalid/>: "
+        "DNS lookup failed: no results for hostname lookup: nonexistent.invalid.",
+        "WARNING newscrawl.news.spider: Request failed: http://nonexistent.invalid/robots.txt "
+        "(CannotResolveHostError, after 2 retries)",
+    ]
 
 
 def test_unavailable_storage_is_one_line_and_status_4(tmp_path: Path) -> None:
@@ -83,6 +111,44 @@ def test_a_malformed_mongo_uri_names_mongo_uri_in_one_line_and_status_1(tmp_path
     )
 
 
+def test_a_data_dir_that_is_a_file_is_one_line_and_status_4(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("not a directory")
+    process = crawl(tmp_path)
+    one_line(
+        process,
+        ExitStatus.STORAGE_UNAVAILABLE,
+        f"ERROR: MongoDB storage unavailable, not crawling: cannot create the embedded store's directory "
+        f"{tmp_path / 'data' / 'mongo'} (Not a directory); set NEWSCRAWL_DATA_DIR to a directory the crawl can write",
+    )
+    assert "[Spidermon]" not in process.stderr
+
+
+def test_a_component_that_fails_to_start_is_one_line_and_status_1(tmp_path: Path) -> None:
+    process = crawl(tmp_path, "-s", 'ITEM_PIPELINES={"no_such_module.Pipeline": 1}')
+    one_line(
+        process,
+        ExitStatus.BAD_CONFIGURATION,
+        "ERROR: Cannot start the crawl of iproini: ModuleNotFoundError: No module named 'no_such_module' "
+        "(-s LOG_FILE=… keeps the traceback)",
+    )
+
+
+class FailsToOpen:
+    def open_spider(self) -> None:
+        raise RuntimeError("cannot open")
+
+
+def test_closing_a_crawl_that_never_opened_raises_nothing_more() -> None:
+    """A component failing while the spider opens: Scrapy closes a crawl that sent no spider_opened."""
+    pipelines = {f"{__name__}.FailsToOpen": 1}
+    result = run(FixtureSite("iproini").spider, {"NEWSCRAWL_STORAGE_ENABLED": False, "ITEM_PIPELINES": pipelines})
+    assert isinstance(result.error, RuntimeError) and str(result.error) == "cannot open"
+    assert result.lines("ERROR") == []
+    assert "INFO newscrawl.monitoring.extension: Monitors not run: the crawl never opened (shutdown)" in result.log
+    assert not any("[Spidermon]" in line for line in result.log)
+    assert result.stat("finish_reason") == "shutdown" and result.stat("finish_time")
+
+
 def test_a_busy_embedded_store_is_one_line_and_status_4(tmp_path: Path) -> None:
     serve = subprocess.Popen(
         [sys.executable, "-m", "newscrawl.storage", "serve", "--data-dir", str(tmp_path / "data")],
@@ -102,23 +168,44 @@ def test_a_busy_embedded_store_is_one_line_and_status_4(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("argument", "line"),
+    ("option", "value", "line"),
     [
-        ("sinse=2025-01-01", "ERROR: Bad argument for iproini: unknown argument 'sinse'; did you mean 'since'?"),
-        ("since=notadate", "ERROR: Bad argument for iproini: since='notadate' must be a date like 2025-07-01"),
-        ("full=maybe", "ERROR: Bad argument for iproini: full='maybe' must be 1 or 0 (or true/false, yes/no)"),
+        ("-a", "sinse=2025-01-01", "ERROR: Bad argument for iproini: unknown argument 'sinse'; did you mean 'since'?"),
+        ("-a", "since=notadate", "ERROR: Bad argument for iproini: since='notadate' must be a date like 2025-07-01"),
+        ("-a", "full=maybe", "ERROR: Bad argument for iproini: full='maybe' must be 1 or 0 (or true/false, yes/no)"),
         (
+            "-a",
             "base_url=http://127.0.0.1:8000/x/",
             "ERROR: Bad argument for iproini: base_url='http://127.0.0.1:8000/x/' must be an origin",
         ),
-        ("nothing", "Bad command line: Invalid -a value, use -a NAME=VALUE"),
+        ("-a", "nothing", "Bad command line: Invalid -a value, use -a NAME=VALUE"),
+        ("-s", "MONGO_TIMEOUT=abc", "ERROR: Bad setting MONGO_TIMEOUT='abc': must be a number"),
+        ("-s", "MONGO_DATABASE=bad/name", "ERROR: Bad setting MONGO_DATABASE='bad/name': a database name cannot hold '/'"),
     ],
 )
-def test_bad_arguments_are_refused_before_the_crawl_in_one_line(tmp_path: Path, argument: str, line: str) -> None:
-    process = crawl(tmp_path, "-a", argument)
+def test_bad_arguments_and_settings_are_refused_before_the_crawl_in_one_line(
+    tmp_path: Path, option: str, value: str, line: str
+) -> None:
+    process = crawl(tmp_path, option, value)
     one_line(process, ExitStatus.BAD_CONFIGURATION, line)
     assert "Spider opened" not in process.stderr
     assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", "iproini", "-a", "sinse=2025-01-01"),
+        ("parse", "--spider", "iproini", "-a", "sinse=2025-01-01", "http://127.0.0.1:9/article/"),
+    ],
+    ids=["check", "parse"],
+)
+def test_check_and_parse_refuse_bad_arguments_in_one_line(tmp_path: Path, command: tuple[str, ...]) -> None:
+    process = run_scrapy(*command, env={"NEWSCRAWL_DATA_DIR": str(tmp_path / "data")}, timeout=60)
+    one_line(
+        process, ExitStatus.BAD_CONFIGURATION, "ERROR: Bad argument for iproini: unknown argument 'sinse'; did you mean 'since'?"
+    )
+    assert "Ran 0 contracts" not in process.stderr and "No response downloaded" not in process.stderr
 
 
 def test_an_unknown_spider_is_one_line(tmp_path: Path) -> None:
@@ -145,6 +232,34 @@ def test_check_fails_when_the_sample_article_is_not_one(tmp_path: Path) -> None:
         check = run_scrapy("check", "harborgazette", "-a", f"base_url={site.url}", timeout=60)
     assert check.returncode == 1
     assert "FAILED" in check.stderr
+
+
+def test_check_against_an_unreachable_copy_says_so_in_one_line() -> None:
+    origin = f"http://127.0.0.1:{closed_port()}"
+    check = run_scrapy("check", "iproini", "-a", f"base_url={origin}", "-s", "AUTOTHROTTLE_ENABLED=False", timeout=60)
+    assert check.returncode == 1
+    report = check.stderr.splitlines()
+    assert report[2:5] == [
+        "ERROR: [iproini] parse (errback)",
+        "-" * 70,
+        "scrapy.exceptions.DownloadConnectionRefusedError: Connection was refused by other side: 111: Connection refused.",
+    ]
+    assert report[-1] == "FAILED (errors=1)"
+    assert "Traceback" not in check.stderr
+
+
+def test_check_cuts_each_failure_to_its_exception() -> None:
+    report = "\n".join([
+        "F", "=" * 70, "FAIL: [iproini] parse (@article)", "-" * 70,
+        "Traceback (most recent call last):", '  File "x.py", line 1, in f', "    raise", "ValueError: inner", "",
+        "The above exception was the direct cause of the following exception:", "",
+        "Traceback (most recent call last):", '  File "y.py", line 2, in g', "AssertionError: title is empty", "",
+        "-" * 70, "Ran 1 contract in 0.1s", "", "FAILED (failures=1)",
+    ])  # fmt: skip
+    assert exception_lines(report).splitlines() == [
+        "F", "=" * 70, "FAIL: [iproini] parse (@article)", "-" * 70, "AssertionError: title is empty", "",
+        "-" * 70, "Ran 1 contract in 0.1s", "", "FAILED (failures=1)",
+    ]  # fmt: skip
 
 
 def test_a_copy_gets_a_database_of_its_own_unless_the_command_line_names_one() -> None:

@@ -55,6 +55,11 @@ def test_redact(text: str, expected: str) -> None:
         ("mongodb://crawler:s%40cret@db1/?appname=a@b", "s%40cret"),
         ("mongodb://crawler@db1/", None),
         ("mongodb://db1/?appname=a:b@c", None),
+        ("mongodb://crawler:secret/db1", "secret"),  # the "@" forgotten: the password stands where a port would
+        ("mongodb://db1:27017,crawler:secret/db1", "secret"),
+        ("mongodb://db1:27017,db2:27018/db1", None),
+        ("mongodb://[::1]/db1", None),
+        ("mongodb://[::1]:27017/db1", None),
     ],
 )
 def test_uri_password(uri: str, password: str | None) -> None:
@@ -202,8 +207,16 @@ def unusable(shown: str, cause: str) -> str:
                 "InvalidURI: Username and password must be escaped according to RFC 3986, use urllib.parse.quote_plus",
             ),
         ),
+        (
+            f"mongodb://crawler:{PASSWORD}/db1",
+            unusable(
+                "mongodb://crawler:***/db1",
+                "InvalidURI: Port contains non-digit characters. "
+                "Hint: username and password must be escaped according to RFC 3986, use urllib.parse.quote_plus",
+            ),
+        ),
     ],
-    ids=["no-colon-after-scheme", "port-out-of-range", "no-scheme", "one-slash-encoded", "unescaped-colon"],
+    ids=["no-colon-after-scheme", "port-out-of-range", "no-scheme", "one-slash-encoded", "unescaped-colon", "no-at"],
 )
 def test_a_malformed_uri_never_shows_its_password(
     uri: str, expected: str, data_dir: Path, caplog: pytest.LogCaptureFixture

@@ -15,6 +15,7 @@ from pymongo import MongoClient
 from scrapy.settings import Settings
 
 from newscrawl.default_settings import PROJECT_ROOT, SETTINGS, project_settings
+from newscrawl.storage.__main__ import main as storage_main
 from newscrawl.storage.config import MongoConfig
 from newscrawl.storage.deadletter import DeadLetterFile
 from newscrawl.storage.documents import ArticleWrite, article_fields
@@ -101,6 +102,31 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_serve_on_a_busy_port_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert storage_main(["--data-dir", str(tmp_path), "serve", "--port", str(port)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"MongoDB storage unavailable: cannot listen on 127.0.0.1:{port} (Address already in use); "
+        "choose another port (0: any free one)\n",
+    )
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "abc"])
+def test_serve_on_a_port_out_of_range_is_one_line(tmp_path: Path, port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        storage_main(["--data-dir", str(tmp_path), "serve", "--port", port])
+    assert exited.value.code == 1
+    assert capsys.readouterr() == (
+        "",
+        f"Bad command line: argument --port: {port!r} is not a port: 0 (any free one) to 65535\n",
+    )
+    assert not (tmp_path / "mongo").exists()
 
 
 def test_serve_command_shares_the_store(tmp_path: Path) -> None:

@@ -21,8 +21,9 @@ from typing import Any
 
 from pymongo import IndexModel
 
-from newscrawl.default_settings import PROJECT_ROOT, SETTINGS
+from newscrawl.default_settings import PROJECT_ROOT, SETTINGS, Setting
 from newscrawl.news.arguments import NewsSiteArguments
+from newscrawl.setting_checks import value_range
 from newscrawl.storage.schema import ARTICLE_INDEXES, ARTICLE_SCHEMA, VERSION_INDEXES
 
 REFERENCE = PROJECT_ROOT / "docs" / "reference"
@@ -41,6 +42,12 @@ def literal(value: Any) -> str:
     return "unset" if value is None else f"`{json.dumps(value, ensure_ascii=False)}`"
 
 
+def meaning(setting: Setting) -> str:
+    """The setting's line, with the numbers it may take (checked before a command runs)."""
+    allowed = value_range(setting)
+    return f"{setting.doc} {allowed[0].upper()}{allowed[1:]}." if allowed else setting.doc
+
+
 def settings_page() -> str:
     page = [
         "# Settings reference\n\n",
@@ -48,10 +55,13 @@ def settings_page() -> str:
         "The project's own settings. Set one for a run with `-s NAME=VALUE` (Scrapyd: `-d setting=NAME=VALUE`), "
         "for a site in its spider's `custom_settings`. Those marked *env* are also read from the environment "
         "variable of the same name (a Scrapyd service, a cron job); `-s` still wins. The Scrapy and Spidermon "
-        "settings the project changes are set, each with its reason, in `newscrawl/settings.py`.\n",
+        "settings the project changes are set, each with its reason, in `newscrawl/settings.py`. Values are checked "
+        "before a command runs: one that cannot be used stops it with one line naming the setting (exit status 1).\n",
     ]
     for group in dict.fromkeys(setting.group for setting in SETTINGS):
-        rows = [(f"`{s.name}`", literal(s.default), "env" if s.from_env else "", s.doc) for s in SETTINGS if s.group == group]
+        rows = [
+            (f"`{s.name}`", literal(s.default), "env" if s.from_env else "", meaning(s)) for s in SETTINGS if s.group == group
+        ]
         page += [f"\n## {group}\n\n", table(("setting", "default", "", "meaning"), rows)]
     return "".join(page)
 

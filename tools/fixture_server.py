@@ -62,6 +62,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
+from newscrawl.commands import one_line_parser_errors, port_number
 from newscrawl.news.spider import NewsSiteSpider
 from newscrawl.urls import normalize_path
 
@@ -371,8 +372,9 @@ class FixtureServer:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.fixture_server", description=__doc__.split("\n\n")[0])
     parser.add_argument("site", help="the site's spider name, e.g. iproini")
-    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0: a free one, printed)")
+    parser.add_argument("--port", type=port_number, default=8000, help="port on 127.0.0.1 (0: a free one, printed)")
     parser.add_argument("--root", type=Path, action="append", help="site copy to serve (repeat to overlay)")
+    one_line_parser_errors(parser)
     args = parser.parse_args(argv)
     try:
         server = FixtureServer(args.site, *(args.root or []), port=args.port)

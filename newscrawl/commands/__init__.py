@@ -5,10 +5,10 @@ Scrapyd's log tell them apart (docs/operations.md, "Exit codes"):
 
 ==  =================================================================================
 0   the crawl ran to its end and every monitor passed
-1   bad arguments or configuration (an unknown spider or argument, a malformed MONGO_URI)
+1   bad arguments or configuration (an unknown spider or argument, a malformed MONGO_URI), or a component failed to start
 2   the site could not be reached: every entry point failed to connect
 3   the crawl ran to its end but a monitor failed
-4   the storage is unavailable: MongoDB unreachable, credentials refused, the embedded store busy
+4   the storage is unavailable: MongoDB unreachable, credentials refused, the embedded store busy or unwritable
 ==  =================================================================================
 
 Each failure is one line on the console, without a traceback (:mod:`newscrawl.console`).
@@ -24,11 +24,15 @@ from contextlib import contextmanager
 from enum import IntEnum
 from typing import TYPE_CHECKING, NoReturn
 
+from scrapy import Spider
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
-from scrapy.settings import SETTINGS_PRIORITIES
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.spiderloader import SpiderLoaderProtocol
 
+from newscrawl.news.arguments import BadArguments, arguments_model, parse_arguments
 from newscrawl.news.reach import UNREACHABLE
+from newscrawl.setting_checks import bad_setting
 from newscrawl.storage.errors import StorageMisconfigured, StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -67,6 +71,42 @@ def bad_command_line(message: str) -> NoReturn:
     sys.exit(ExitStatus.BAD_CONFIGURATION)
 
 
+class BadConfiguration(Exception):
+    """A setting, spider or argument that cannot be used; the message is the one line saying so."""
+
+
+def check_settings(settings: BaseSettings) -> None:
+    """Refuse a setting whose value cannot be used, naming it, before anything is built from it."""
+    if problem := bad_setting(settings):
+        raise BadConfiguration(problem)
+
+
+def load_spider(loader: SpiderLoaderProtocol, name: str) -> type[Spider]:
+    try:
+        return loader.load(name)
+    except KeyError:
+        raise BadConfiguration(f"Unknown spider {name!r}; the spiders are {', '.join(sorted(loader.list()))}") from None
+
+
+def check_arguments(spidercls: type[Spider], arguments: dict[str, str]) -> None:
+    """Refuse bad spider arguments (``-a``) against the spider's parameter model, before its crawl starts."""
+    if model := arguments_model(spidercls):
+        try:
+            parse_arguments(model, arguments)
+        except BadArguments as exc:
+            raise BadConfiguration(f"Bad argument for {spidercls.name}: {exc}") from None
+
+
+@contextmanager
+def refused_in_one_line() -> Iterator[None]:
+    """For ``check`` and ``parse``, whose log may be off (``check`` turns it off): the line straight to the console."""
+    try:
+        yield
+    except BadConfiguration as exc:
+        sys.stderr.write(f"ERROR: {exc}\n")
+        sys.exit(ExitStatus.BAD_CONFIGURATION)
+
+
 @contextmanager
 def usage_errors_in_one_line() -> Iterator[None]:
     """Scrapy's usage errors (a bad ``-a`` or ``-s``) as one line and exit status 1, not the help text."""
@@ -76,13 +116,21 @@ def usage_errors_in_one_line() -> Iterator[None]:
         bad_command_line(str(exc) or "see --help")
 
 
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free one) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: 0 (any free one) to 65535")
+    return int(text)
+
+
 def one_line_parser_errors(parser: argparse.ArgumentParser) -> None:
     """argparse's own errors (``-a`` without a value) likewise: one line, status 1 (argparse would exit 2)."""
     parser.error = bad_command_line  # type: ignore[method-assign]
 
 
 class StoreNothing(_Command):
-    """For ``check`` and ``parse``: no storage, no monitors, no run recorded, unless the command line says so.
+    """For ``check`` and ``parse``: settings checked first; no storage, no monitors, no run recorded, unless the
+    command line says so.
 
     The priority is above a spider's ``custom_settings`` and below the command line, as Scrapy's ``check``
     does for the pipelines. (A mixin: Scrapy would list a command class defined here as a command.)
@@ -95,3 +143,9 @@ class StoreNothing(_Command):
         priority = (SETTINGS_PRIORITIES["spider"] + SETTINGS_PRIORITIES["cmdline"]) // 2
         self.settings.set("NEWSCRAWL_STORAGE_ENABLED", False, priority=priority)
         self.settings.set("SPIDERMON_ENABLED", False, priority=priority)
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        with refused_in_one_line():
+            check_settings(self.settings)
+        super().run(args, opts)  # type: ignore[safe-super]  # the command it is mixed into runs

@@ -6,7 +6,7 @@ is one WARNING line (``[Spidermon] FAIL Field coverage: …``); the run's summar
 line (:class:`~newscrawl.monitoring.actions.LogSummary`) and its report say the rest.
 
 A crawl that stopped before it could crawl (the site or the storage could not be
-reached) has nothing to judge: its close monitors are not run, so it is neither
+reached, or a component failed while the spider opened) has nothing to judge: its close monitors are not run, so it is neither
 reported nor recorded in the run history; its one line and ``scrapy crawl``'s exit
 status say what happened.
 """
@@ -56,6 +56,9 @@ class Monitoring(Spidermon):
     """``spidermon.contrib.scrapy.extensions.Spidermon`` with :class:`QuietMonitorResult`."""
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if spider not in self.periodic_tasks:  # a component failed while the spider opened
+            logger.info("Monitors not run: the crawl never opened (%s)", reason)
+            return
         if reason not in NOT_CRAWLED:
             super().spider_closed(spider)
             return

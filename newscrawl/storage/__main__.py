@@ -31,6 +31,7 @@ from pathlib import Path
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
+from newscrawl.commands import one_line_parser_errors, port_number
 from newscrawl.logredact import install_log_redaction, uri_password
 from newscrawl.storage.config import MongoConfig
 from newscrawl.storage.connection import MongoConnection
@@ -139,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_parser = commands.add_parser("serve", help="serve the embedded store on a port")
     serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on: loopback only, unless --auth")
     serve_parser.add_argument("--auth", action="store_true", help="require authentication (create the users first)")
-    serve_parser.add_argument("--port", type=int, default=0, help="port (default 0: a free one, printed)")
+    serve_parser.add_argument("--port", type=port_number, default=0, help="port (default 0: a free one, printed)")
     serve_parser.set_defaults(run=serve)
     drop_parser = commands.add_parser("drop", help="remove a database (not MONGO_DATABASE)")
     drop_parser.add_argument("database")
@@ -152,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for command in (serve_parser, drop_parser, replay_parser):
         # also after the command (`serve --port 0 --data-dir DIR`); SUPPRESS keeps one given before it
         command.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_dir)
+    for each in (parser, serve_parser, drop_parser, replay_parser):
+        one_line_parser_errors(each)
     args = parser.parse_args(argv)
     if getattr(args, "uri", None) and uri_password(args.uri) is not None:
         print(

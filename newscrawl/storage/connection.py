@@ -6,6 +6,7 @@ from datetime import UTC
 from typing import Any
 
 from bson.codec_options import DatetimeConversion
+from dns.exception import DNSException
 from pymongo import MongoClient
 from pymongo.collection import Collection
 from pymongo.database import Database
@@ -84,6 +85,10 @@ class MongoConnection:
             )
         except (ConfigurationError, ValueError, TypeError) as exc:  # pymongo's parser raises ValueError for a bad port
             self.close()
+            if isinstance(exc.__cause__, DNSException):  # a mongodb+srv:// address whose DNS records cannot be read
+                raise StorageUnavailable(
+                    redact_uri(f"cannot look up the MongoDB servers of {uri} in DNS ({describe(exc)})", uri)
+                ) from None
             cause = describe(InvalidURI(str(exc)) if isinstance(exc, ValueError) else exc)
             raise StorageMisconfigured(
                 redact_uri(

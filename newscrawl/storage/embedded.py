@@ -47,7 +47,13 @@ class EmbeddedServer:
         self._thread.submit(self._stop).result()
 
     def _start(self) -> str:
-        self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageUnavailable(
+                f"cannot create the embedded store's directory {self.path} ({exc.strerror}); "
+                "set NEWSCRAWL_DATA_DIR to a directory the crawl can write"
+            ) from None
         try:
             self._server = SecantusDBServer(
                 self.host,
