@@ -80,15 +80,16 @@ def test_documents_stored_before_it_validate_and_get_it_on_their_next_write(
 
 def test_a_repair_moves_it_only_when_the_content_changes(writer: ArticleWriter, mongo_db: Database[dict[str, Any]]) -> None:
     assert writer.write([scraped(n, crawled_at=CRAWL_TIME) for n in (5, 6)]).counts == {"inserted": 2}
-    no_time = {"$unset": {"updated_at": ""}, "$set": {"crawled_at": "2025-07-16", "first_seen_at": EARLIER}}
-    for n, update in [
+    no_time: dict[str, Any] = {"$unset": {"updated_at": ""}, "$set": {"crawled_at": "2025-07-16", "first_seen_at": EARLIER}}
+    damages: list[tuple[int, dict[str, Any]]] = [
         (0, {"$set": {"seen_urls": "https://example.org/article-0/"}}),  # the content intact
         (1, {"$unset": {"content_hash": ""}}),  # the content intact, its hash lost
         (2, {"$unset": {"body": ""}}),  # the content damaged
         (3, {"$set": {"updated_at": "2025-07-14"}}),  # the time itself damaged
         (5, no_time),  # no time, and when it was fetched lost: the last crawl that found it
         (6, {**no_time, "$set": {**no_time["$set"], "last_seen_at": "2025-07-16"}}),  # that lost too: this crawl
-    ]:
+    ]
+    for n, update in damages:
         mongo_db.articles.update_one({"url": url(n)}, update, bypass_document_validation=True)
     before = utc(datetime.now(UTC))
     result = writer.write([scraped(n) for n in (0, 1, 2, 3, 5, 6)] + [scraped(4, title="Διορθωμένος τίτλος")])
