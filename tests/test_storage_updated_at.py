@@ -79,16 +79,27 @@ def test_documents_stored_before_it_validate_and_get_it_on_their_next_write(
 
 
 def test_a_repair_moves_it_only_when_the_content_changes(writer: ArticleWriter, mongo_db: Database[dict[str, Any]]) -> None:
-    for n, update in [
+    assert writer.write([scraped(n, crawled_at=CRAWL_TIME) for n in (5, 6)]).counts == {"inserted": 2}
+    no_time: dict[str, Any] = {"$unset": {"updated_at": ""}, "$set": {"crawled_at": "2025-07-16", "first_seen_at": EARLIER}}
+    damages: list[tuple[int, dict[str, Any]]] = [
         (0, {"$set": {"seen_urls": "https://example.org/article-0/"}}),  # the content intact
         (1, {"$unset": {"content_hash": ""}}),  # the content intact, its hash lost
         (2, {"$unset": {"body": ""}}),  # the content damaged
         (3, {"$set": {"updated_at": "2025-07-14"}}),  # the time itself damaged
-    ]:
+        (5, no_time),  # no time, and when it was fetched lost: the last crawl that found it
+        (6, {**no_time, "$set": {**no_time["$set"], "last_seen_at": "2025-07-16"}}),  # that lost too: this crawl
+    ]
+    for n, update in damages:
         mongo_db.articles.update_one({"url": url(n)}, update, bypass_document_validation=True)
     before = utc(datetime.now(UTC))
-    result = writer.write([scraped(n) for n in range(4)] + [scraped(4, title="Διορθωμένος τίτλος")])
-    assert result.counts == {"repaired": 4, "updated": 1, "versions": 1}
+    result = writer.write([scraped(n) for n in (0, 1, 2, 3, 5, 6)] + [scraped(4, title="Διορθωμένος τίτλος")])
+    assert result.counts == {"repaired": 6, "updated": 1, "versions": 1}
     stamps = updated_at(mongo_db)
-    assert {name: stamps[name] for name in (url(0), url(1), url(3))} == {url(0): EARLIER, url(1): EARLIER, url(3): CRAWL_TIME}
+    assert {name: stamps[name] for name in (url(0), url(1), url(3), url(5), url(6))} == {
+        url(0): EARLIER,
+        url(1): EARLIER,
+        url(3): CRAWL_TIME,
+        url(5): CRAWL_TIME,  # not first_seen_at (EARLIER): the article may have had other content then
+        url(6): RECRAWL_TIME,
+    }
     assert before <= stamps[url(2)] == stamps[url(4)] <= datetime.now(UTC)

@@ -13,8 +13,12 @@ whole, with
 * ``last_seen_at`` the latest of those dates;
 * ``seen_urls`` rebuilt from whatever strings it held, the stored
   ``source_url`` and the crawl's URLs;
-* ``updated_at`` the time of the write if the content changed, else kept
-  (or, when it is not a date, the stored ``crawled_at``).
+* ``updated_at`` the time of the write if the content changed, else kept;
+  when it is not a date, the first date that says when this content was
+  there: the stored ``crawled_at`` (when it was fetched), else the stored
+  ``last_seen_at`` (the last crawl that found it), else the crawl's own
+  ``crawled_at``. Never ``first_seen_at``: the article may have had other
+  content then.
 
 ``updated_at`` moves exactly when a document is inserted or its content
 changes. A document stored before the field existed gets it on its next write:
@@ -149,8 +153,11 @@ def _repair(write: ArticleWrite, stored: Mapping[str, Any], damage: dict[str, li
         "content_hash": source["content_hash"],
     }
     unchanged = not damage.keys() & _CONTENT_FIELDS and content_hash(stored) == document["content_hash"]
-    kept = (_date(stored, "updated_at") or _date(stored, "crawled_at")) if unchanged else None
-    document["updated_at"] = kept or written_at
+    if unchanged:
+        dated = (_date(stored, name) for name in ("updated_at", "crawled_at", "last_seen_at"))
+        document["updated_at"] = next((date for date in dated if date is not None), seen_at)
+    else:
+        document["updated_at"] = written_at
     # Guarded by what was read of the damaged fields: if another writer repaired the document
     # meanwhile, the filter matches nothing and the upsert fails on the _id index, so it is re-read.
     guard = _as_read(stored, ["content_hash", *damage])
