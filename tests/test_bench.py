@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from pymongo.database import Database
 
-from bench import bench_crawl, bench_rendering, bench_scale
+from bench import bench_crawl, bench_rendering, bench_scale, bench_storage
 from bench.crawls import PROJECT_ROOT, crawl
+from tests.mongo import CommandLog, article, crawl as synthetic_crawl, emit
 from tests.sites import FixtureSite
 from tools.fixture_server import FixtureServer
 
@@ -41,3 +42,29 @@ def test_rendering_bench_times_the_named_sites_articles_with_its_spider() -> Non
     assert issubclass(spider, HARBOR.spider)
     assert spider.name == "harborgazette_bench"
     assert spider.theme is HARBOR.spider.theme
+
+
+@pytest.mark.parametrize(
+    ("pipeline", "batches"), [(bench_storage.InsertManyPipeline, [40, 40, 20]), (bench_storage.InsertOnePipeline, [1] * 100)]
+)
+def test_storage_baselines_write_the_storage_pipelines_documents_into_a_collection_like_its(
+    pipeline: type,
+    batches: list[int],
+    storage_settings: dict[str, Any],
+    mongo_db: Database[dict[str, Any]],
+    mongo_log: CommandLog,
+) -> None:
+    items = [article(n) for n in range(100)]
+    synthetic_crawl({**storage_settings, "MONGO_BATCH_SIZE": 40}, emit(items))  # the storage pipeline, into "articles"
+    mongo_log.start()
+    baseline = {"ITEM_PIPELINES": {pipeline: 300}, "MONGO_COLLECTION": "bare", "MONGO_VERSIONS_COLLECTION": "bare_versions"}
+    synthetic_crawl({**storage_settings, "MONGO_BATCH_SIZE": 40, **baseline}, emit(items))
+    assert [len(command["documents"]) for command in mongo_log.commands if "insert" in command] == batches
+    stored, bare = mongo_db.articles, mongo_db.bare
+    assert bare.index_information() == stored.index_information()
+    assert mongo_db.bare_versions.index_information() == mongo_db.article_versions.index_information()
+    (options,) = (info["options"] for info in mongo_db.list_collections(filter={"name": "bare"}))
+    assert options == next(mongo_db.list_collections(filter={"name": "articles"}))["options"]
+    assert options["validator"]
+    times = {"_id": 0, "first_seen_at": 0, "last_seen_at": 0, "updated_at": 0}
+    assert list(bare.find({}, times).sort("url")) == list(stored.find({}, times).sort("url"))
