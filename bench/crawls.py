@@ -11,6 +11,7 @@ import time
 from argparse import ArgumentParser, Namespace
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
@@ -49,11 +50,22 @@ class Run:
     stats: dict[str, float]
 
 
-def crawl(project: Path, server: FixtureServer, uri: str, database: str, *args: str, site: str, concurrency: int = 16) -> Run:
-    """One `scrapy crawl SITE` of *server* into *database*, in a process of its own, throttling off."""
+def crawl(
+    project: Path,
+    server: FixtureServer,
+    uri: str,
+    database: str,
+    *args: str,
+    site: str,
+    concurrency: int = 16,
+    profile: Path | None = None,
+) -> Run:
+    """One `scrapy crawl SITE` of *server* into *database*, in a process of its own, throttling off;
+    under cProfile, its profile written to *profile*, when given."""
     before = len(server.requests)
+    profiler = [] if profile is None else ["-m", "cProfile", "-o", str(profile)]
     command = [
-        sys.executable, "-m", "scrapy", "crawl", site, "-a", f"base_url={server.url}", *args,
+        sys.executable, *profiler, "-m", "scrapy", "crawl", site, "-a", f"base_url={server.url}", *args,
         "-s", f"MONGO_DATABASE={database}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"CONCURRENT_REQUESTS={concurrency}",
         "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}", "-s", "LOG_LEVEL=INFO",
     ]  # fmt: skip
@@ -64,15 +76,22 @@ def crawl(project: Path, server: FixtureServer, uri: str, database: str, *args: 
         while len(server.requests) == before and time.perf_counter() - started < PATIENCE:
             time.sleep(0.005)
         startup = time.perf_counter() - started
-        peak = 0
-        while process.poll() is None and time.perf_counter() - started < PATIENCE:
-            peak = max(peak, peak_rss(process.pid))  # the last reading before it ends: its closing adds little
-            time.sleep(0.02)
+        peak = wait_with_peak_rss(process, started)
         log.seek(0)
         text = log.read()
     if process.returncode != 0:
         sys.exit(f"{' '.join(command)} exited with {process.returncode}:\n{text[-3000:]}")
-    return Run(startup, peak / 1024, len(server.requests) - before, stats_of(text))
+    return Run(startup, peak, len(server.requests) - before, stats_of(text))
+
+
+def wait_with_peak_rss(process: subprocess.Popen[Any], started: float) -> float:
+    """Waits for *process* to end, at most :data:`PATIENCE` seconds after *started* (``perf_counter``);
+    its peak resident set, MB (see :func:`peak_rss`)."""
+    peak = 0
+    while process.poll() is None and time.perf_counter() - started < PATIENCE:
+        peak = max(peak, peak_rss(process.pid))  # the last reading before it ends: its closing adds little
+        time.sleep(0.02)
+    return peak / 1024
 
 
 def project_sites() -> dict[str, type[NewsSiteSpider]]:
