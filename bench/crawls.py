@@ -69,18 +69,23 @@ def crawl(
         "-s", f"MONGO_DATABASE={database}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"CONCURRENT_REQUESTS={concurrency}",
         "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}", "-s", "LOG_LEVEL=INFO",
     ]  # fmt: skip
-    environment = {**os.environ, "MONGO_URI": uri, "NEWSCRAWL_DATA_DIR": tempfile.mkdtemp()}
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+    data = tempfile.mkdtemp()
+    log = Path(data, "crawl.log")  # where the stats dump is (the console shows it at DEBUG only)
+    environment = {**os.environ, "MONGO_URI": uri, "NEWSCRAWL_DATA_DIR": data}
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as console:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=project, env=environment, stdout=subprocess.DEVNULL, stderr=log)
+        process = subprocess.Popen(
+            [*command, "-s", f"LOG_FILE={log}"], cwd=project, env=environment, stdout=subprocess.DEVNULL, stderr=console
+        )
         while len(server.requests) == before and time.perf_counter() - started < PATIENCE:
             time.sleep(0.005)
         startup = time.perf_counter() - started
         peak = wait_with_peak_rss(process, started)
-        log.seek(0)
-        text = log.read()
+        console.seek(0)
+        warnings = console.read()
+    text = log.read_text(encoding="utf-8") if log.is_file() else ""
     if process.returncode != 0:
-        sys.exit(f"{' '.join(command)} exited with {process.returncode}:\n{text[-3000:]}")
+        sys.exit(f"{' '.join(command)} exited with {process.returncode}:\n{warnings[-1500:]}\n{text[-1500:]}")
     return Run(startup, peak, len(server.requests) - before, stats_of(text))
 
 
