@@ -116,8 +116,9 @@ def test_the_browser_fetches_only_what_the_text_needs_from_the_site(js_crawl: Js
     assert stats["newscrawl/rendered/blocked/image"] >= 2
     assert stats["newscrawl/rendered/blocked/font"] >= 2
     assert stats["newscrawl/rendered/blocked/media"] == 1
-    # ... and third-party scripts (analytics, ads: two per page) are not requested at all.
-    assert stats["newscrawl/rendered/blocked/off_site"] == 4
+    # ... and third-party scripts (analytics, ads: two per page) are not requested at all (at least
+    # those four are blocked: the pages' own scripts may ask again for one that failed to load).
+    assert stats["newscrawl/rendered/blocked/off_site"] >= 4
 
 
 def test_a_declared_load_more_archive_is_rendered_and_clicked_until_exhausted(tmp_path: Path) -> None:
