@@ -17,6 +17,19 @@ pytest_plugins = ["tests.mongo"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+#: The files that take longest, slowest first (measured with --junitxml). The workers take files
+#: in collection order (``--dist loadfile``): started first, these end while the many short files
+#: fill the other workers, instead of one of them running on alone at the end.
+SLOWEST_FIRST = (
+    "test_downstream_queries.py", "test_operator_failures.py", "test_crawl.py", "test_scrapyd.py",
+    "test_contracts.py", "test_storage_outage.py", "test_scrapyd_credentials.py", "test_bench.py",
+)  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: place for place, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a file's own order is kept
+
 
 @pytest.fixture
 def serve_site() -> Iterator[Callable[[str], FixtureServer]]:

@@ -7,7 +7,6 @@ console and never the password.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,21 +15,12 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawl.commands import ExitStatus
-from newscrawl.commands.check import exception_lines
 from newscrawl.commands.crawl import Command as CrawlCommand
 from newscrawl.storage.copies import copy_database_name, use_copy_database
 from tests.conftest import PROJECT_ROOT, run_scrapy
+from tests.console_checks import PASSWORD, closed_port, one_line
 from tests.harness import crawl as run
 from tests.sites import FixtureSite
-from tools.fixture_server import FixtureServer
-
-PASSWORD = "s3cret-pw"
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def crawl(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -38,18 +28,6 @@ def crawl(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "crawl", "iproini", "-s", "AUTOTHROTTLE_ENABLED=False", *args,
         env={"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": ""}, timeout=60,
     )  # fmt: skip
-
-
-def one_line(process: subprocess.CompletedProcess[str], status: ExitStatus, line: str) -> None:
-    """The exit status, the failure said once in one line (the only ERROR), no traceback, no password."""
-    console = process.stdout + process.stderr
-    assert process.returncode == status, console[-3000:]
-    lines = console.splitlines()
-    assert [text for text in lines if line in text] == [next(t for t in lines if line in t)]
-    errors = [text for text in lines if "ERROR:" in text]
-    assert errors == [text for text in lines if line in text and "ERROR:" in text], errors
-    for noise in ("Traceback", "Error caught on signal handler", "Task exception was never retrieved", PASSWORD):
-        assert noise not in console
 
 
 def test_an_unreachable_site_is_one_line_and_status_2(tmp_path: Path) -> None:
@@ -172,94 +150,24 @@ def test_a_busy_embedded_store_is_one_line_and_status_4(tmp_path: Path) -> None:
     [
         ("-a", "sinse=2025-01-01", "ERROR: Bad argument for iproini: unknown argument 'sinse'; did you mean 'since'?"),
         ("-a", "since=notadate", "ERROR: Bad argument for iproini: since='notadate' must be a date like 2025-07-01"),
-        ("-a", "full=maybe", "ERROR: Bad argument for iproini: full='maybe' must be 1 or 0 (or true/false, yes/no)"),
-        (
-            "-a",
-            "base_url=http://127.0.0.1:8000/x/",
-            "ERROR: Bad argument for iproini: base_url='http://127.0.0.1:8000/x/' must be an origin",
-        ),
         ("-a", "nothing", "Bad command line: Invalid -a value, use -a NAME=VALUE"),
         ("-s", "MONGO_TIMEOUT=abc", "ERROR: Bad setting MONGO_TIMEOUT='abc': must be a number"),
-        ("-s", "MONGO_DATABASE=bad/name", "ERROR: Bad setting MONGO_DATABASE='bad/name': a database name cannot hold '/'"),
     ],
 )
 def test_bad_arguments_and_settings_are_refused_before_the_crawl_in_one_line(
     tmp_path: Path, option: str, value: str, line: str
 ) -> None:
+    """As typed, one case of each path (the messages of every argument and setting: test_arguments.py,
+    test_setting_checks.py, in process)."""
     process = crawl(tmp_path, option, value)
     one_line(process, ExitStatus.BAD_CONFIGURATION, line)
     assert "Spider opened" not in process.stderr
     assert not (tmp_path / "data").exists()
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ("check", "iproini", "-a", "sinse=2025-01-01"),
-        ("parse", "--spider", "iproini", "-a", "sinse=2025-01-01", "http://127.0.0.1:9/article/"),
-    ],
-    ids=["check", "parse"],
-)
-def test_check_and_parse_refuse_bad_arguments_in_one_line(tmp_path: Path, command: tuple[str, ...]) -> None:
-    process = run_scrapy(*command, env={"NEWSCRAWL_DATA_DIR": str(tmp_path / "data")}, timeout=60)
-    one_line(
-        process, ExitStatus.BAD_CONFIGURATION, "ERROR: Bad argument for iproini: unknown argument 'sinse'; did you mean 'since'?"
-    )
-    assert "Ran 0 contracts" not in process.stderr and "No response downloaded" not in process.stderr
-
-
 def test_an_unknown_spider_is_one_line(tmp_path: Path) -> None:
     process = run_scrapy("crawl", "iproin", timeout=60)
     one_line(process, ExitStatus.BAD_CONFIGURATION, "Unknown spider 'iproin'; the spiders are harborgazette, iproini")
-
-
-def test_check_runs_the_contracts_and_check_and_parse_store_nothing(tmp_path: Path) -> None:
-    environment = {"NEWSCRAWL_DATA_DIR": str(tmp_path / "data")}
-    with FixtureServer("iproini") as site:
-        check = run_scrapy("check", "iproini", "-a", f"base_url={site.url}", env=environment, timeout=60)
-        article = site.url + "/erdogan-expects-f-35-deliveries-during-trump-presidency-rejects-greek-concerns/"
-        parse = run_scrapy("parse", "--spider", "iproini", "-a", f"base_url={site.url}", article, env=environment, timeout=60)
-    assert check.returncode == 0, check.stderr
-    assert "Ran 2 contracts" in check.stderr and check.stderr.rstrip().endswith("OK")
-    assert parse.returncode == 0, parse.stderr
-    assert "Erdogan expects F-35 deliveries during Trump presidency" in parse.stdout
-    assert not (tmp_path / "data").exists()  # no store opened, no run recorded, no report
-
-
-def test_check_fails_when_the_sample_article_is_not_one(tmp_path: Path) -> None:
-    """The contract holds the sample article to the site's extraction: a copy of another site fails it."""
-    with FixtureServer("iproini") as site:
-        check = run_scrapy("check", "harborgazette", "-a", f"base_url={site.url}", timeout=60)
-    assert check.returncode == 1
-    assert "FAILED" in check.stderr
-
-
-def test_check_against_an_unreachable_copy_says_so_in_one_line() -> None:
-    origin = f"http://127.0.0.1:{closed_port()}"
-    check = run_scrapy("check", "iproini", "-a", f"base_url={origin}", "-s", "AUTOTHROTTLE_ENABLED=False", timeout=60)
-    assert check.returncode == 1
-    report = check.stderr.splitlines()
-    assert report[2:5] == [
-        "ERROR: [iproini] parse (errback)",
-        "-" * 70,
-        "scrapy.exceptions.DownloadConnectionRefusedError: Connection was refused by other side: 111: Connection refused.",
-    ]
-    assert report[-1] == "FAILED (errors=1)"
-    assert "Traceback" not in check.stderr
-
-
-def test_check_cuts_each_failure_to_its_exception() -> None:
-    report = "\n".join([
-        "F", "=" * 70, "FAIL: [iproini] parse (@article)", "-" * 70,
-        "Traceback (most recent call last):", '  File "x.py", line 1, in f', "    raise", "ValueError: inner", "",
-        "The above exception was the direct cause of the following exception:", "",
-        "Traceback (most recent call last):", '  File "y.py", line 2, in g', "AssertionError: title is empty", "",
-        "-" * 70, "Ran 1 contract in 0.1s", "", "FAILED (failures=1)",
-    ])  # fmt: skip
-    assert exception_lines(report).splitlines() == [
-        "F", "=" * 70, "FAIL: [iproini] parse (@article)", "-" * 70, "AssertionError: title is empty", "",
-        "-" * 70, "Ran 1 contract in 0.1s", "", "FAILED (failures=1)",
-    ]  # fmt: skip
 
 
 def test_a_copy_gets_a_database_of_its_own_unless_the_command_line_names_one() -> None:

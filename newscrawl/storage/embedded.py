@@ -6,11 +6,12 @@ import contextlib
 import socket
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-from secantus import SecantusDBServer
-from wiredtiger import WiredTigerError
+from typing import TYPE_CHECKING
 
 from newscrawl.storage.errors import StorageUnavailable
+
+if TYPE_CHECKING:
+    from secantus import SecantusDBServer
 
 
 class EmbeddedServer:
@@ -54,6 +55,11 @@ class EmbeddedServer:
                 f"cannot create the embedded store's directory {self.path} ({exc.strerror}); "
                 "set NEWSCRAWL_DATA_DIR to a directory the crawl can write"
             ) from None
+        # Imported here: secantus brings numpy and shapely (0.13 s), which a crawl of a MongoDB server,
+        # `scrapy list` or `scrapy check` never needs.
+        from secantus import SecantusDBServer  # noqa: PLC0415
+        from wiredtiger import WiredTigerError  # noqa: PLC0415
+
         try:
             self._server = SecantusDBServer(
                 self.host,
