@@ -32,7 +32,7 @@ from pymongo import MongoClient
 
 from bench import storegen
 from bench.bench_storage import served_store
-from bench.crawls import PROJECT_ROOT, add_tagdiv_site_option, crawl, tagdiv_site
+from bench.crawls import PROJECT_ROOT, Run, add_tagdiv_site_option, crawl, tagdiv_site
 from bench.sitegen import generate
 from newscrawl.news.spider import NewsSiteSpider
 from tools.fixture_server import FixtureServer
@@ -58,6 +58,24 @@ def listing_the_archive(site: Path, root: Path, extra: int, origin: str) -> Path
     entries = "".join(f"\t<sitemap>\n\t\t<loc>{origin}/{name}</loc>\n\t</sitemap>\n" for name in names)
     (root / "sitemap_index.xml").write_text(index.replace("</sitemapindex>", entries + "</sitemapindex>"), encoding="utf-8")
     return root
+
+
+def print_runs(runs: dict[int, Run], first: Run) -> None:
+    """One line per N: each figure and its ratio to the first N's run; requests also as a share of the first crawl's."""
+    base = next(iter(runs.values()))
+    base_time = base.stats["elapsed_time_seconds"]
+    print(
+        f"{'N':>7} {'start-up s':>11} {'ratio':>6} {'peak RSS MB':>12} {'ratio':>6} {'requests':>9} {'ratio':>6} "
+        f"{'of first':>9} {'lookups':>8} {'time s':>7} {'ratio':>6}"
+    )
+    for extra, run in runs.items():
+        elapsed = run.stats["elapsed_time_seconds"]
+        print(
+            f"{extra:>7} {run.startup:>11.2f} {run.startup / base.startup:>5.2f}x {run.peak_rss:>12.0f} "
+            f"{run.peak_rss / base.peak_rss:>5.2f}x {run.requests:>9} {run.requests / base.requests:>5.2f}x "
+            f"{run.requests / first.requests:>9.1%} {run.stats.get('newscrawl/incremental/stored_lookups', 0):>8.0f} "
+            f"{elapsed:>7.1f} {elapsed / base_time:>5.2f}x"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -95,33 +113,16 @@ def main(argv: list[str] | None = None) -> None:
             with FixtureServer(spider, Path(work, f"site_{size}")) as server:
                 full[size] = crawl_site(server, uri, f"full_{size}", "-a", "full=1")
 
-    base = runs[stored[0]]
     print(f"Incremental crawl with nothing new of a generated {spider.name} of {args.articles} articles, against stores of")
     print(
         f"{args.articles} articles + N more. The first crawl: {first.requests} requests in "
         f"{first.stats['elapsed_time_seconds']:.0f} s, {first.stats.get('newscrawl/incremental/stored_lookups', 0):.0f} "
         f"lookups, peak RSS {first.peak_rss:.0f} MB"
     )
-    header = f"{'N':>7} {'start-up s':>11} {'ratio':>6} {'peak RSS MB':>12} {'ratio':>6} {'requests':>9} {'ratio':>6}"
-    print(header + f" {'of first':>9} {'lookups':>8}")
-    for extra, run in runs.items():
-        print(
-            f"{extra:>7} {run.startup:>11.2f} {run.startup / base.startup:>5.2f}x {run.peak_rss:>12.0f} "
-            f"{run.peak_rss / base.peak_rss:>5.2f}x {run.requests:>9} {run.requests / base.requests:>5.2f}x "
-            f"{run.requests / first.requests:>9.1%} {run.stats.get('newscrawl/incremental/stored_lookups', 0):>8.0f}"
-        )
+    print_runs(runs, first)
     print()
     print("The same, the site's sitemaps listing the N stored articles too (each current: nothing to fetch)")
-    print(header + f" {'of first':>9} {'lookups':>8} {'time s':>7} {'ratio':>6}")
-    base = listed[stored[0]]
-    for extra, run in listed.items():
-        elapsed = run.stats["elapsed_time_seconds"]
-        print(
-            f"{extra:>7} {run.startup:>11.2f} {run.startup / base.startup:>5.2f}x {run.peak_rss:>12.0f} "
-            f"{run.peak_rss / base.peak_rss:>5.2f}x {run.requests:>9} {run.requests / base.requests:>5.2f}x "
-            f"{run.requests / first.requests:>9.1%} {run.stats.get('newscrawl/incremental/stored_lookups', 0):>8.0f} "
-            f"{elapsed:>7.1f} {elapsed / base.stats['elapsed_time_seconds']:>5.2f}x"
-        )
+    print_runs(listed, first)
     if not full:
         return
     print()

@@ -891,12 +891,13 @@ def rss_item(post: Post) -> str:
 
 
 def sitemap_entry(post: Post) -> str:
-    image = (
-        f"\t\t<image:image>\n\t\t\t<image:loc>{post.template.image}</image:loc>\n\t\t</image:image>\n"
-        if post.template.image
-        else ""
-    )
-    return f"\t<url>\n\t\t<loc>{post.url}</loc>\n\t\t<lastmod>{iso(post.lastmod)}</lastmod>\n{image}\t</url>\n"
+    return url_entry(post.url, iso(post.lastmod), post.template.image)
+
+
+def url_entry(loc: str, lastmod: str, image: str | None = None) -> str:
+    """A ``<url>`` of a Yoast sitemap, as Yoast writes it."""
+    picture = f"\t\t<image:image>\n\t\t\t<image:loc>{image}</image:loc>\n\t\t</image:image>\n" if image else ""
+    return f"\t<url>\n\t\t<loc>{loc}</loc>\n\t\t<lastmod>{lastmod}</lastmod>\n{picture}\t</url>\n"
 
 
 #: a URL's start on one of Proini's domains: scheme (JSON-escaped or not, or none), ``www.``

@@ -23,7 +23,7 @@ from typing import Any
 from pymongo import MongoClient
 from pymongo.database import Database
 
-from bench.sitegen import SITEMAP_SIZE
+from bench.sitegen import SITEMAP_SIZE, url_entry
 from newscrawl.storage import bootstrap
 from newscrawl.storage.documents import ArticleWrite, article_fields
 
@@ -96,7 +96,7 @@ def write_sitemaps(root: Path, count: int, origin: str, number: int = 1, size: i
         for n in range(start, min(count, start + size)):
             fields = article(n, origin=origin)
             lastmod = (fields["modified_at"] or fields["published_at"]).isoformat()
-            entries.append(f"\t<url>\n\t\t<loc>{fields['url']}</loc>\n\t\t<lastmod>{lastmod}</lastmod>\n\t</url>\n")
+            entries.append(url_entry(fields["url"], lastmod))
         names.append(name := f"post-sitemap{number + start // size}.xml")
         (root / name).write_text(_URLSET + "".join(entries) + "</urlset>\n", encoding="utf-8")
     return names
