@@ -7,15 +7,17 @@ Scrapyd service gets MONGO_URI from its own environment, never from a job's argu
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,14 @@ BIN = Path(sys.executable).parent
 USER, PASSWORD = "operator", "s3cret-deploy-pw"
 IPROINI, HARBOR = FixtureSite("iproini"), FixtureSite("harborgazette")
 DEPLOY = PROJECT_ROOT / "deploy"
+
+
+def build_and_deploy(command: Sequence[str | Path], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run scrapyd-deploy in the project. setup.py builds the egg in the checkout itself (``build/``,
+    ``*.egg-info``): two builds at once, from two test workers, would trip over each other's files."""
+    with (Path(tempfile.gettempdir()) / "newscrawl-egg-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 def documented_start(root: Path, mongo_uri: str) -> str:
@@ -75,10 +85,7 @@ class Scrapyd:
     def deploy(self) -> str:
         """Deploy with scrapyd-deploy to the `scrapyd` target of scrapy.cfg, credentials from the environment."""
         env = {"SCRAPYD_URL": self.url, "SCRAPYD_USERNAME": USER, "SCRAPYD_PASSWORD": PASSWORD, "PATH": str(BIN)}
-        process = subprocess.run(
-            [BIN / "scrapyd-deploy", "scrapyd", "-p", "newscrawl", "--version", "r1"],
-            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+        process = build_and_deploy([BIN / "scrapyd-deploy", "scrapyd", "-p", "newscrawl", "--version", "r1"], env)
         assert process.returncode == 0, process.stderr + process.stdout
         return process.stdout + process.stderr
 
@@ -135,9 +142,7 @@ def nodes(
 
 def test_the_egg_holds_the_packages_and_nothing_of_the_tests(tmp_path: Path) -> None:
     egg = tmp_path / "newscrawl.egg"
-    process = subprocess.run(
-        [BIN / "scrapyd-deploy", f"--build-egg={egg}"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
-    )
+    process = build_and_deploy([BIN / "scrapyd-deploy", f"--build-egg={egg}"])
     assert process.returncode == 0, process.stderr
     names = zipfile.ZipFile(egg).namelist()
     for module in ("newscrawl/settings.py", "newscrawl/news/spider.py", "newscrawl/themes/tagdiv.py", "spiders/iproini.py"):
